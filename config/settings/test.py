@@ -1,0 +1,22 @@
+"""Tests: the same settings, a fast password hasher, files in a temporary folder.
+
+DATABASE_URL and CELERY_BROKER_URL come from the environment; CI points them at PostgreSQL
+and Redis. Tasks run eagerly unless a test starts a real worker (tests/conftest.py).
+"""
+
+import tempfile
+
+from .base import *
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lodestone-media-"))
+# The broker URL is kept for worker tests; everything else runs in process.
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A file-backed SQLite test database (when no DATABASE_URL is set) so that a worker thread
+# sees what the test committed; PostgreSQL needs nothing special.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}

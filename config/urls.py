@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Lodestone reference data"
+admin.site.site_title = "Lodestone admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="shipments:case_list"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("cases/", include("shipments.urls")),
+    path("registry/", include("registry.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,29 @@
+from .calendar import CalendarDay, HolidayNotice
+from .changes import ReferenceChange
+from .elements import Element, HSCode
+from .lists import ApprovedListEntry, ApprovedListVersion
+from .measures import Authority, Measure, Suspension
+from .producers import Producer, ProducerGroup
+from .quotas import QuotaAllocation, QuotaBatch, QuotaCycle, QuotaUtilisation
+from .watchlists import WatchList, WatchListEntry
+
+__all__ = [
+    "ApprovedListEntry",
+    "ApprovedListVersion",
+    "Authority",
+    "CalendarDay",
+    "Element",
+    "HSCode",
+    "HolidayNotice",
+    "Measure",
+    "Producer",
+    "ProducerGroup",
+    "QuotaAllocation",
+    "QuotaBatch",
+    "QuotaCycle",
+    "QuotaUtilisation",
+    "ReferenceChange",
+    "Suspension",
+    "WatchList",
+    "WatchListEntry",
+]

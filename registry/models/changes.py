@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.db import models
+
+from registry.choices import ChangeKind, ChangeStatus
+
+
+class ReferenceChange(models.Model):
+    """A change to reference data that can move assessments, with the keys it touches.
+
+    Every key list narrows the set of affected cases; an empty list means "any". A case is
+    affected when it matches every non-empty key: its declared producer is in producer_ids
+    (or its producer's group in group_ids), it has one of `elements`, its form is one of
+    `forms`, its planned ship date lies in [date_from, date_to), and, for party changes, its
+    end user or consignee resembles one of `party_names`. See
+    assessments.selectors.cases_affected_by.
+    """
+
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    summary = models.CharField(max_length=500)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reference_changes",
+        help_text="Empty when the system made the change.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    source_model = models.CharField(max_length=60, blank=True)
+    source_pk = models.CharField(max_length=40, blank=True)
+    details = models.JSONField(default=dict, blank=True, help_text="Old and new values.")
+
+    producer_ids = models.JSONField(default=list, blank=True)
+    group_ids = models.JSONField(default=list, blank=True)
+    elements = models.JSONField(default=list, blank=True)
+    forms = models.JSONField(default=list, blank=True)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    party_names = models.JSONField(default=list, blank=True)
+
+    # Progress of the re-score this change caused (written by assessments.tasks).
+    status = models.CharField(
+        max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    affected_count = models.PositiveIntegerField(null=True, blank=True)
+    done_count = models.PositiveIntegerField(default=0)
+    band_changed_count = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()}: {self.summary}"
+
+    def keys(self) -> dict:
+        return {
+            "producer_ids": self.producer_ids,
+            "group_ids": self.group_ids,
+            "elements": self.elements,
+            "forms": self.forms,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "party_names": self.party_names,
+        }

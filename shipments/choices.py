@@ -1,0 +1,77 @@
+from django.db import models
+
+
+class EndUse(models.TextChoices):
+    AUTOMOTIVE = "automotive", "Automotive"
+    WIND = "wind", "Wind power"
+    CONSUMER_ELECTRONICS = "consumer_electronics", "Consumer electronics"
+    INDUSTRIAL = "industrial", "Industrial"
+    MEDICAL = "medical", "Medical"
+    RESEARCH = "research", "Research"
+    AEROSPACE = "aerospace", "Aerospace"
+    SEMICONDUCTORS = "semiconductors", "Semiconductors"
+    DEFENCE = "defence", "Defence / military"
+    OTHER = "other", "Other"
+
+
+class LicenceStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", "Not required"
+    NOT_APPLIED = "not_applied", "Not applied"
+    APPLIED = "applied", "Applied"
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+    EXPIRED = "expired", "Expired"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ON_HOLD = "on_hold", "On hold"
+    CLEARED = "cleared", "Cleared"
+    CLOSED = "closed", "Closed"
+
+
+# Cases a reference change can still move: everything not closed.
+ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.ON_HOLD, CaseStatus.CLEARED)
+
+
+class DocumentType(models.TextChoices):
+    """The MOFCOM dual-use licence application file (licensing.yaml), plus the licence itself."""
+
+    APPLICATION_FORM = "application_form", "Licence application form"
+    IDENTITY_DOCUMENTS = "identity_documents", "Identity documents of representative and handler"
+    CONTRACT = "contract", "Contract or agreement"
+    TECHNICAL_DESCRIPTION = "technical_description", "Technical description of the item"
+    END_USER_CERTIFICATE = "end_user_certificate", "End-user certificate"
+    END_USE_CERTIFICATE = "end_use_certificate", "End-use certificate"
+    END_USER_DESCRIPTION = "end_user_description", "Description of the end user"
+    NO_RETRANSFER_ASSURANCE = "no_retransfer_assurance", "No re-transfer assurance"
+    OTHER_MOFCOM_REQUEST = "other_mofcom_request", "Other document MOFCOM requested"
+    LICENCE = "licence", "Export licence"
+
+
+class DocumentStatus(models.TextChoices):
+    PROVIDED = "provided", "Provided"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class Band(models.TextChoices):
+    """Risk bands, in order. Stored on the case (from its latest assessment) for the register."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+BAND_RANK = {Band.LOW: 1, Band.MEDIUM: 2, Band.HIGH: 3, Band.CRITICAL: 4}
+
+
+class TimelineKind(models.TextChoices):
+    CREATED = "created", "Created"
+    FIELD_CHANGED = "field_changed", "Changed"
+    DOCUMENT_ADDED = "document_added", "Document added"
+    DOCUMENT_EXPIRED = "document_expired", "Document expired"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    ASSESSED = "assessed", "Assessed"
+    NOTE = "note", "Note"

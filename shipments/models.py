@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from registry.choices import ProductForm
+from registry.models import Element, Producer
+from registry.validators import validate_country_code, validate_hs_code
+
+from .choices import (
+    Band,
+    CaseStatus,
+    DocumentStatus,
+    DocumentType,
+    EndUse,
+    LicenceStatus,
+    TimelineKind,
+)
+
+
+class Case(models.Model):
+    """A shipment case: one purchase or shipment whose execution risk is assessed."""
+
+    reference = models.CharField(max_length=60, unique=True)
+    buyer = models.CharField(max_length=200)
+    exporter = models.CharField(max_length=200)
+    producer = models.ForeignKey(
+        Producer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="Leave empty when the supplier did not declare a producer.",
+    )
+    supplier_text = models.CharField(
+        max_length=300, blank=True, help_text="What the supplier said about the producer."
+    )
+    product_form = models.CharField(max_length=12, choices=ProductForm.choices)
+    elements = models.ManyToManyField(Element, through="CaseElement", related_name="cases")
+    hs_code = models.CharField("HS code", max_length=10, blank=True, validators=[validate_hs_code])
+    quantity_kg = models.DecimalField(
+        "quantity (kg)",
+        max_digits=14,
+        decimal_places=3,
+        validators=[MinValueValidator(0.001)],
+    )
+    destination = models.CharField(
+        max_length=2, validators=[validate_country_code], help_text="ISO 3166 country code."
+    )
+    end_use = models.CharField(max_length=24, choices=EndUse.choices)
+    end_user = models.CharField(max_length=300)
+    consignee = models.CharField(max_length=300, blank=True)
+    planned_ship_date = models.DateField(null=True, blank=True)
+
+    licence_status = models.CharField(
+        max_length=14, choices=LicenceStatus.choices, default=LicenceStatus.NOT_APPLIED
+    )
+    licence_number = models.CharField(max_length=80, blank=True)
+    licence_applied_on = models.DateField(null=True, blank=True)
+    licence_valid_until = models.DateField(null=True, blank=True)
+    general_licence = models.BooleanField(default=False)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="watched_cases"
+    )
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status_reason = models.CharField(max_length=300, blank=True)
+
+    # Denormalised from the latest assessment so the register filters and sorts in SQL.
+    latest_assessment = models.OneToOneField(
+        "assessments.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    band = models.CharField(max_length=10, choices=Band.choices, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_kg__gt=0),
+                name="case_quantity_positive",
+                violation_error_message="Quantity must be more than zero.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-score"], name="case_status_score"),
+            models.Index(fields=["status", "band"], name="case_status_band"),
+            models.Index(fields=["planned_ship_date"], name="case_ship_date"),
+            models.Index(fields=["licence_status"], name="case_licence_status"),
+            models.Index(fields=["product_form"], name="case_form"),
+            models.Index(fields=["owner", "status"], name="case_owner_status"),
+            models.Index(fields=["-created_at", "-id"], name="case_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseElement(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_elements")
+    element = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="case_elements")
+    content_share = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Share of the product by weight, in percent.",
+    )
+
+    class Meta:
+        ordering = ["element__atomic_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "element"], name="case_element_unique"),
+            models.CheckConstraint(
+                condition=Q(content_share__isnull=True)
+                | (Q(content_share__gt=0) & Q(content_share__lte=100)),
+                name="case_element_share_range",
+                violation_error_message="A content share is a percentage above 0 and up to 100.",
+            ),
+        ]
+        indexes = [models.Index(fields=["element", "case"], name="case_element_by_element")]
+
+    def __str__(self) -> str:
+        share = f" {self.content_share}%" if self.content_share is not None else ""
+        return f"{self.element_id}{share}"
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class Document(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField("type", max_length=30, choices=DocumentType.choices)
+    status = models.CharField(
+        max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PROVIDED
+    )
+    file = models.FileField(upload_to=document_upload_to, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["doc_type", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} ({self.get_status_display()})"
+
+
+class TimelineEvent(models.Model):
+    """The case's audit trail: what happened, who did it, when; old and new values in data."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=20, choices=TimelineKind.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (e.g. a re-score after a reference change).",
+    )
+    summary = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["case", "-at"], name="timeline_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
