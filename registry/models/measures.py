@@ -137,7 +137,5 @@ class Suspension(models.Model):
             )
         if self.ends_on and self.ends_on <= m.effective_from:
             raise ValidationError(
-                {
-                    "ends_on": f"The suspension ends before {m.key} takes effect ({m.effective_from})."
-                }
+                {"ends_on": f"The suspension ends before {m.key} starts ({m.effective_from})."}
             )
