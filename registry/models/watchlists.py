@@ -39,6 +39,10 @@ class WatchListEntry(models.Model):
     suspended_until = models.DateField(null=True, blank=True)
     date_added = models.DateField(null=True, blank=True)
     announcement = models.CharField(max_length=200, blank=True)
+    effective_on = models.DateField(
+        null=True, blank=True, help_text="When the listing took effect, if not on date_added."
+    )
+    note = models.TextField(blank=True)
     confidence = models.CharField(
         max_length=12, choices=Confidence.choices, default=Confidence.CONFIRMED
     )

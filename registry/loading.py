@@ -1,0 +1,470 @@
+"""Load the reference facts shipped in registry/data/ (copied from the shared research).
+
+Idempotent: every row is matched by its natural key and saved only when a value differs,
+so a second run changes nothing and writes no history. Loading is the initial state: it
+records no ReferenceChange (nothing was assessed against the data before it existed).
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from registry.choices import (
+    CalendarDayKind,
+    Confidence,
+    FacilityKind,
+    QuotaCategory,
+    QuotaConfidence,
+    QuotaKind,
+)
+from registry.models import (
+    Authority,
+    CalendarDay,
+    Element,
+    HolidayNotice,
+    HSCode,
+    Measure,
+    Producer,
+    ProducerGroup,
+    QuotaAllocation,
+    QuotaBatch,
+    QuotaCycle,
+    Suspension,
+    WatchList,
+    WatchListEntry,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+QUOTA_YEARS = range(2018, 2027)
+# quota_cycles.yaml allocation keys -> (kind, category)
+ALLOCATION_KEYS = {
+    "mining_light": (QuotaKind.MINING, QuotaCategory.LIGHT),
+    "mining_ionic": (QuotaKind.MINING, QuotaCategory.IONIC),
+    "mining": (QuotaKind.MINING, QuotaCategory.TOTAL),
+    "smelting": (QuotaKind.SMELTING, QuotaCategory.TOTAL),
+}
+FACILITY_KINDS = {"separation": FacilityKind.SEPARATION_PLANT, "mine": FacilityKind.MINE}
+# CREG was founded on 2021-12-23; the groups it absorbed "in 2021-12" joined that day.
+CREG_FOUNDED = date(2021, 12, 23)
+
+
+def read(name: str) -> Any:
+    with (DATA_DIR / name).open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _confidence(value: str | None) -> str:
+    return value if value in Confidence.values else Confidence.CONFIRMED
+
+
+def _quota_confidence(value: str | None) -> str:
+    # The figures were read in trade press reprinting the notices: "reported", not "official".
+    return QuotaConfidence.ESTIMATED if value == "unconfirmed" else QuotaConfidence.REPORTED
+
+
+def _month_or_date(value) -> tuple[date | None, str]:
+    """YAML gives full dates as date objects and "2024-08" as a string: keep only real days."""
+    if isinstance(value, date):
+        return value, ""
+    if value:
+        return None, f"issued {value} (day not known)"
+    return None, ""
+
+
+def _tonnes(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.created = self.updated = self.unchanged = 0
+
+
+def upsert(
+    model: type[models.Model], lookup: dict, values: dict, counter: Counter, *, clean=True
+):
+    """update_or_create that saves only when something differs (no empty history rows)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        counter.created += 1
+    else:
+        dirty = {k: v for k, v in values.items() if getattr(obj, k) != v}
+        if not dirty:
+            counter.unchanged += 1
+            return obj
+        for k, v in dirty.items():
+            setattr(obj, k, v)
+        counter.updated += 1
+    if clean:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.save()
+    return obj
+
+
+def _set_m2m(manager, targets: Iterable[models.Model]) -> None:
+    wanted = {t.pk for t in targets}
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(list(targets))
+
+
+@transaction.atomic
+def load_reference_data() -> dict[str, int]:
+    c = Counter()
+    _load_elements(c)
+    _load_hs_codes(c)
+    _load_measures(c)
+    _load_producers(c)
+    _load_quotas(c)
+    _load_watch_lists(c)
+    _load_calendar(c)
+    return {
+        "created": c.created,
+        "updated": c.updated,
+        "unchanged": c.unchanged,
+        **{
+            m._meta.verbose_name_plural: m.objects.count()
+            for m in (
+                Element,
+                HSCode,
+                Authority,
+                Measure,
+                Suspension,
+                ProducerGroup,
+                Producer,
+                QuotaCycle,
+                QuotaBatch,
+                QuotaAllocation,
+                WatchList,
+                WatchListEntry,
+                HolidayNotice,
+                CalendarDay,
+            )
+        },
+    }
+
+
+def _load_elements(c: Counter) -> None:
+    for e in read("elements.yaml")["elements"]:
+        codes = e.get("control_codes") or []
+        upsert(
+            Element,
+            {"symbol": e["symbol"]},
+            {
+                "name": e["name"],
+                "atomic_number": e["z"],
+                "family": e["family"],
+                "quota_category": e["quota_category"],
+                "control_code": codes[0]["code"] if codes else "",
+                "control_code_confidence": _confidence(codes[0]["confidence"]) if codes else "",
+            },
+            c,
+        )
+
+
+def _load_hs_codes(c: Counter) -> None:
+    elements = Element.objects.in_bulk()
+    for h in read("hs_codes.yaml")["hs_codes"]:
+        code = upsert(
+            HSCode,
+            {"code": h["code"]},
+            {
+                "description": h["description"][:200],
+                "form": h["form"],
+                "confidence": _confidence(h.get("confidence")),
+            },
+            c,
+        )
+        symbols = h.get("elements") or ([h["element"]] if h.get("element") else [])
+        _set_m2m(code.elements, [elements[s] for s in symbols])
+
+
+def _scope_notes(scope: dict) -> str:
+    parts = []
+    if scope.get("notes"):
+        parts.append(" ".join(str(scope["notes"]).split()))
+    for label in ("prohibited", "restricted"):
+        if scope.get(label):
+            parts.append(f"{label.capitalize()}: " + "; ".join(scope[label]) + ".")
+    if scope.get("de_minimis_value_share") is not None:
+        parts.append(f"De minimis value share: {scope['de_minimis_value_share']}.")
+    return "\n".join(parts)
+
+
+def _load_measures(c: Counter) -> None:
+    data = read("measures.yaml")["measures"]
+    authorities: dict[str, Authority] = {}
+    for m in data:
+        for name in m.get("issuer", []):
+            if name not in authorities:
+                authorities[name] = upsert(
+                    Authority, {"code": slugify(name)[:40]}, {"name": name}, c
+                )
+    elements = Element.objects.in_bulk()
+    measures: dict[str, Measure] = {}
+    for m in data:
+        scope = m.get("scope") or {}
+        measure = upsert(
+            Measure,
+            {"key": m["id"]},
+            {
+                "title": " ".join(m["title"].split()),
+                "layers": list(m["layers"]),
+                "forms": list(scope.get("forms") or []),
+                "hs_codes": [str(h) for h in scope.get("hs_codes") or []],
+                "published_on": m.get("published") or m.get("adopted"),
+                "effective_from": m["effective_from"],
+                "effective_to": m.get("effective_to"),
+                "summary": " ".join(str(m.get("summary") or "").split()),
+                "scope_notes": _scope_notes(scope),
+                "source": m.get("source", "")[:500],
+                "confidence": _confidence(m.get("confidence")),
+            },
+            c,
+        )
+        _set_m2m(measure.elements, [elements[s] for s in scope.get("elements") or []])
+        _set_m2m(measure.issuers, [authorities[n] for n in m.get("issuer", [])])
+        measures[m["id"]] = measure
+    for m in data:
+        for s in m.get("suspensions") or []:
+            by = measures[s["by"]]
+            upsert(
+                Suspension,
+                {"measure": measures[m["id"]], "suspended_by": by, "starts_on": s["from"]},
+                {
+                    "ends_on": s.get("until"),
+                    "note": f"Suspended by {by.title}.",
+                },
+                c,
+            )
+
+
+def _absorbed_on(when) -> tuple[date | None, str]:
+    """ "2021-12" (month only) -> CREG's founding day for Dec 2021, else the 1st, with a note."""
+    if when is None or isinstance(when, date):
+        return when, ""
+    year, month = (int(x) for x in str(when).split("-"))
+    if (year, month) == (CREG_FOUNDED.year, CREG_FOUNDED.month):
+        return CREG_FOUNDED, ""
+    return date(year, month, 1), f"Absorbed in {when} (day not known; the 1st is used)."
+
+
+def _load_producers(c: Counter) -> None:
+    data = read("producers.yaml")
+    groups: dict[str, ProducerGroup] = {}
+    absorbed: dict[str, dict] = {}
+    for g in data["groups"]:
+        for a in g.get("absorbed") or []:
+            absorbed[a["key"]] = a
+    for g in data["groups"]:
+        notes = [str(g[k]) for k in ("notes",) if g.get(k)]
+        for label in ("parent", "owners", "affiliate", "founded"):
+            if g.get(label):
+                notes.append(f"{label.capitalize()}: {g[label]}")
+        absorbed_on, when = _absorbed_on(absorbed.get(g["key"], {}).get("when"))
+        if when:
+            notes.append(when)
+        groups[g["key"]] = upsert(
+            ProducerGroup,
+            {"key": g["key"]},
+            {
+                "name": g["name"],
+                "name_zh": g.get("name_zh", ""),
+                "listing": str(g.get("listing", ""))[:200],
+                "absorbed_on": absorbed_on,
+                "notes": "\n".join(notes),
+                "source": g.get("source", ""),
+                "confidence": _confidence(g.get("confidence")),
+            },
+            c,
+        )
+    for g in data["groups"]:
+        successor = groups.get(g.get("successor") or "")
+        group = groups[g["key"]]
+        if group.successor_id != (successor.pk if successor else None):
+            group.successor = successor
+            group.save(update_fields=["successor"])
+        for s in g.get("subsidiaries") or []:
+            upsert(
+                Producer,
+                {"name_en": s["name"], "is_demo": False},
+                {
+                    "group": group,
+                    "kind": FACILITY_KINDS[s["kind"]],
+                    "name_zh": s.get("name_zh", ""),
+                    "confidence": Confidence.CONFIRMED,
+                    "notes": "Subsidiary named in the reference research; USCC not known.",
+                },
+                c,
+            )
+    for m in data.get("magnet_makers_general_licence_2025") or []:
+        upsert(
+            Producer,
+            {"name_en": m["name"], "is_demo": False},
+            {
+                "group": None,
+                "kind": FacilityKind.MAGNET_MAKER,
+                "name_zh": m.get("name_zh", ""),
+                "confidence": Confidence.CONFIRMED,
+                "notes": f"Received a general export licence on 2025-12-02. Listing: "
+                f"{m.get('listing', 'unknown')}.",
+            },
+            c,
+        )
+
+
+def _load_quotas(c: Counter) -> None:
+    groups = {g.key: g for g in ProducerGroup.objects.all()}
+    for y in read("quota_cycles.yaml")["cycles"]:
+        if y["year"] not in QUOTA_YEARS:
+            continue
+        totals = y.get("totals") or {}
+        notes = " ".join(str(y.get("notes") or "").split())
+        if y.get("full_year_issued"):
+            notes = (notes + f" Full-year quota issued {y['full_year_issued']}.").strip()
+        cycle = upsert(
+            QuotaCycle,
+            {"year": y["year"]},
+            {
+                "published": y.get("published", True),
+                "confidence": _quota_confidence(y.get("confidence")),
+                "mining_total": _tonnes(totals.get("mining")),
+                "smelting_total": _tonnes(totals.get("smelting")),
+                "notes": notes,
+                "source": y.get("source", ""),
+            },
+            c,
+        )
+        batches = {}
+        for b in y.get("batches") or []:
+            issued_on, issued_note = _month_or_date(b.get("issued"))
+            batches[b["number"]] = upsert(
+                QuotaBatch,
+                {"cycle": cycle, "number": b["number"]},
+                {
+                    "issued_on": issued_on,
+                    "notice_number": b.get("notice", ""),
+                    "mining_total": _tonnes(b.get("mining")),
+                    "smelting_total": _tonnes(b.get("smelting")),
+                    "confidence": QuotaConfidence.REPORTED,
+                    "notes": issued_note,
+                },
+                c,
+            )
+        for key, rows in y.items():
+            match = re.fullmatch(r"allocations_batch(\d+)", key)
+            if not match:
+                continue
+            batch = batches[int(match.group(1))]
+            for row in rows:
+                for field, (kind, category) in ALLOCATION_KEYS.items():
+                    if field not in row:
+                        continue
+                    upsert(
+                        QuotaAllocation,
+                        {
+                            "batch": batch,
+                            "group": groups[row["group"]],
+                            "kind": kind,
+                            "category": category,
+                        },
+                        {
+                            "tonnes": _tonnes(row[field]),
+                            "confidence": QuotaConfidence.REPORTED,
+                            "source": y.get("source", "")[:300],
+                        },
+                        c,
+                    )
+
+
+def _load_watch_lists(c: Counter) -> None:
+    data = read("watch_lists.yaml")
+    as_of = data["as_of"]
+    numbers = {a["id"]: a.get("number") for a in data["announcements"]}
+    lists = {}
+    for wl in data["lists"]:
+        lists[wl["key"]] = upsert(
+            WatchList,
+            {"key": wl["key"]},
+            {
+                "name": wl["name"],
+                "name_zh": wl.get("name_zh", ""),
+                "issuer": wl["authority"][:200],
+                "jurisdiction": "CN",
+                "version_date": as_of,
+                "effect": " ".join(wl.get("effect", "").split()),
+                "source": wl.get("source", "")[:500],
+            },
+            c,
+        )
+    for e in data["entries"]:
+        number = numbers.get(e["announcement"])
+        aliases = [*(e.get("aliases") or []), *(e.get("aliases_zh") or []), *(e.get("branches") or [])]
+        upsert(
+            WatchListEntry,
+            {"watch_list": lists[e["list"]], "name": e["name"]},
+            {
+                "name_zh": e.get("name_zh", ""),
+                "aliases": aliases,
+                "country": e.get("country", ""),
+                "identifiers": {"branches": e["branches"]} if e.get("branches") else {},
+                "status": e["status"],
+                "suspended_until": e.get("suspended_until"),
+                "date_added": e.get("date_added"),
+                "effective_on": e.get("effective"),
+                "announcement": f"{number} ({e['announcement']})" if number else e["announcement"],
+                "confidence": _confidence(e.get("confidence")),
+                "note": e.get("note", ""),
+                "source": e.get("source", "")[:500],
+                "is_demo": False,
+            },
+            c,
+            clean=False,  # 251 rows from one vetted file; the model has no cross-field rules
+        )
+
+
+def _load_calendar(c: Counter) -> None:
+    for n in read("china_holidays.yaml")["notices"]:
+        upsert(
+            HolidayNotice,
+            {"year": n["year"]},
+            {
+                "title": n["title"],
+                "doc_no": n.get("doc_no") or "",
+                "published_on": n.get("published"),
+                "source": " ".join(str(n.get("source", "")).split())[:500],
+                "confidence": _confidence(n.get("confidence")),
+            },
+            c,
+        )
+        names_off, names_makeup = {}, {}
+        for h in n["holidays"]:
+            label = f"{h['holiday'].replace('_', ' ').title()} ({h['name_zh']})"
+            d = h["off_from"]
+            while d <= h["off_to"]:
+                names_off[d] = label
+                d = date.fromordinal(d.toordinal() + 1)
+            for m in h.get("makeup_workdays") or []:
+                names_makeup[m] = f"Make-up working day for {label}"
+        derived = n["derived"]
+        for d in derived["weekday_days_off"]:
+            upsert(
+                CalendarDay,
+                {"date": d},
+                {"kind": CalendarDayKind.HOLIDAY, "name": names_off.get(d, "")[:100]},
+                c,
+            )
+        for d in derived["weekend_working_days"]:
+            upsert(
+                CalendarDay,
+                {"date": d},
+                {"kind": CalendarDayKind.MAKEUP_WORKDAY, "name": names_makeup.get(d, "")[:100]},
+                c,
+            )

@@ -1,0 +1,55 @@
+"""Registry writes. Every write that can move an assessment records a ReferenceChange."""
+
+from .calendar import calendar_day_set
+from .changes import reference_change_record
+from .lists import (
+    ListDiff,
+    approved_list_diff,
+    approved_list_entry_delete,
+    approved_list_entry_set,
+    approved_list_publish,
+    approved_list_version_create,
+    approved_list_version_delete,
+    approved_list_version_update,
+)
+from .measures import measure_create, measure_update, suspension_delete, suspension_set
+from .producers import producer_create, producer_update
+from .quotas import (
+    allocation_change_record,
+    quota_allocation_delete,
+    quota_allocation_set,
+    quota_batch_issue,
+    quota_cycle_upsert,
+    quota_utilisation_report,
+    quota_utilisation_rows,
+)
+from .watchlists import watch_list_entry_remove, watch_list_entry_upsert, watch_list_import
+
+__all__ = [
+    "ListDiff",
+    "allocation_change_record",
+    "approved_list_diff",
+    "approved_list_entry_delete",
+    "approved_list_entry_set",
+    "approved_list_publish",
+    "approved_list_version_create",
+    "approved_list_version_delete",
+    "approved_list_version_update",
+    "calendar_day_set",
+    "measure_create",
+    "measure_update",
+    "producer_create",
+    "producer_update",
+    "quota_allocation_delete",
+    "quota_allocation_set",
+    "quota_batch_issue",
+    "quota_cycle_upsert",
+    "quota_utilisation_report",
+    "quota_utilisation_rows",
+    "reference_change_record",
+    "suspension_delete",
+    "suspension_set",
+    "watch_list_entry_remove",
+    "watch_list_entry_upsert",
+    "watch_list_import",
+]

@@ -1,0 +1,298 @@
+"""Quota cycles, batches, group allocations and reported utilisation."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from registry.choices import ChangeKind, QuotaConfidence
+from registry.models import (
+    ProducerGroup,
+    QuotaAllocation,
+    QuotaBatch,
+    QuotaCycle,
+    QuotaUtilisation,
+)
+
+from ._common import (
+    apply_changes,
+    category_elements,
+    group_ids_with_predecessors,
+    kind_forms,
+    year_start,
+)
+from .changes import reference_change_record
+
+
+def allocation_keys(*, group: ProducerGroup, kind: str, category: str, year: int) -> dict:
+    """The reference-change keys of a group's allocation or utilisation in one year.
+
+    date_to stays open: a later cycle whose volumes are unknown falls back to this one.
+    """
+    return {
+        "group_ids": group_ids_with_predecessors(group),
+        "elements": category_elements(category),
+        "forms": kind_forms(kind),
+        "date_from": year_start(year),
+        "date_to": None,
+    }
+
+
+def _with_actor(obj, actor):
+    if actor is not None:
+        obj._history_user = actor
+    return obj
+
+
+@transaction.atomic
+def quota_cycle_upsert(
+    *,
+    year: int,
+    actor=None,
+    published: bool | None = None,
+    confidence: str | None = None,
+    mining_total: Decimal | None = None,
+    smelting_total: Decimal | None = None,
+    notes: str | None = None,
+    source: str | None = None,
+) -> QuotaCycle:
+    """Create or update a year's cycle; arguments left as None keep their current value
+    (except the totals, which are always set: None means "not known")."""
+    cycle = QuotaCycle.objects.filter(year=year).first()
+    created = cycle is None
+    if created:
+        cycle = QuotaCycle(year=year)
+    changes = {"mining_total": mining_total, "smelting_total": smelting_total}
+    for name, value in (
+        ("published", published),
+        ("confidence", confidence),
+        ("notes", notes),
+        ("source", source),
+    ):
+        if value is not None:
+            changes[name] = value
+    diff = apply_changes(cycle, changes)
+    _with_actor(cycle, actor).full_clean()
+    cycle.save()
+    if created or diff:
+        reference_change_record(
+            kind=ChangeKind.QUOTA_CYCLE,
+            summary=f"Quota cycle {year} {'added' if created else 'changed'}",
+            actor=actor,
+            source=cycle,
+            details={"created": created, "changes": diff},
+            date_from=year_start(year),
+        )
+    return cycle
+
+
+@transaction.atomic
+def quota_batch_issue(
+    *,
+    cycle: QuotaCycle,
+    number: int,
+    actor=None,
+    issued_on: date | None = None,
+    notice_number: str = "",
+    mining_total: Decimal | None = None,
+    smelting_total: Decimal | None = None,
+    confidence: str = QuotaConfidence.REPORTED,
+    notes: str = "",
+) -> QuotaBatch:
+    """Issue (or correct) batch `number` of a cycle."""
+    batch = QuotaBatch.objects.filter(cycle=cycle, number=number).first()
+    created = batch is None
+    if created:
+        batch = QuotaBatch(cycle=cycle, number=number)
+    diff = apply_changes(
+        batch,
+        {
+            "issued_on": issued_on,
+            "notice_number": notice_number,
+            "mining_total": mining_total,
+            "smelting_total": smelting_total,
+            "confidence": confidence,
+            "notes": notes,
+        },
+    )
+    _with_actor(batch, actor).full_clean()
+    batch.save()
+    if created or diff:
+        reference_change_record(
+            kind=ChangeKind.QUOTA_BATCH,
+            summary=f"{cycle.year} quota batch {number} {'issued' if created else 'changed'}",
+            actor=actor,
+            source=batch,
+            details={"created": created, "changes": diff},
+            date_from=year_start(cycle.year),
+        )
+    return batch
+
+
+@transaction.atomic
+def quota_allocation_set(
+    *,
+    batch: QuotaBatch,
+    group: ProducerGroup,
+    kind: str,
+    category: str,
+    tonnes: Decimal | None,
+    actor=None,
+    confidence: str = QuotaConfidence.REPORTED,
+    source: str = "",
+) -> QuotaAllocation:
+    """Set a group's allocation (t REO; None = not known) of one kind and category in a batch."""
+    alloc = QuotaAllocation.objects.filter(
+        batch=batch, group=group, kind=kind, category=category
+    ).first()
+    created = alloc is None
+    if created:
+        alloc = QuotaAllocation(batch=batch, group=group, kind=kind, category=category)
+    diff = apply_changes(alloc, {"tonnes": tonnes, "confidence": confidence, "source": source})
+    _with_actor(alloc, actor).full_clean()
+    alloc.save()
+    if created or diff:
+        allocation_change_record(allocations=[alloc], actor=actor, details={"changes": diff})
+    return alloc
+
+
+@transaction.atomic
+def quota_allocation_delete(*, allocation: QuotaAllocation, actor=None) -> None:
+    allocation_change_record(
+        allocations=[allocation], actor=actor, details={"deleted": str(allocation)}
+    )
+    _with_actor(allocation, actor).delete()
+
+
+def allocation_change_record(*, allocations, actor=None, details: dict | None = None, source=None):
+    """One reference change covering several allocations (a service call or an import)."""
+    allocations = list(allocations)
+    if not allocations:
+        return None
+    keys = {"group_ids": set(), "elements": set(), "forms": set()}
+    years = []
+    for a in allocations:
+        k = allocation_keys(
+            group=a.group, kind=a.kind, category=a.category, year=a.batch.cycle.year
+        )
+        for name in keys:
+            keys[name].update(k[name])
+        years.append(a.batch.cycle.year)
+    # One "total" allocation means every element: an empty key list is "any".
+    if any(not category_elements(a.category) for a in allocations):
+        keys["elements"] = set()
+    first = allocations[0]
+    summary = (
+        f"Quota allocation {first}"
+        if len(allocations) == 1
+        else f"{len(allocations)} quota allocations changed ({min(years)}-{max(years)})"
+    )
+    return reference_change_record(
+        kind=ChangeKind.QUOTA_ALLOCATION,
+        summary=summary,
+        actor=actor,
+        source=source if source is not None else (first if len(allocations) == 1 else None),
+        details={
+            **(details or {}),
+            "allocations": [
+                {
+                    "id": a.pk,
+                    "batch": str(a.batch),
+                    "group": a.group.key,
+                    "kind": a.kind,
+                    "category": a.category,
+                    "tonnes": a.tonnes,
+                }
+                for a in allocations
+            ],
+        },
+        group_ids=keys["group_ids"],
+        elements=keys["elements"],
+        forms=keys["forms"],
+        date_from=year_start(min(years)),
+    )
+
+
+@transaction.atomic
+def quota_utilisation_report(
+    *,
+    cycle: QuotaCycle,
+    group: ProducerGroup,
+    kind: str,
+    category: str,
+    reported_on: date,
+    tonnes_used: Decimal,
+    actor=None,
+    source: str = "",
+) -> QuotaUtilisation:
+    """Record the tonnes a group has used of its yearly allocation as of a date."""
+    util = QuotaUtilisation.objects.filter(
+        cycle=cycle, group=group, kind=kind, category=category, reported_on=reported_on
+    ).first()
+    created = util is None
+    if created:
+        util = QuotaUtilisation(
+            cycle=cycle, group=group, kind=kind, category=category, reported_on=reported_on
+        )
+    diff = apply_changes(util, {"tonnes_used": tonnes_used, "source": source})
+    _with_actor(util, actor).full_clean()
+    util.save()
+    if created or diff:
+        keys = allocation_keys(group=group, kind=kind, category=category, year=cycle.year)
+        reference_change_record(
+            kind=ChangeKind.QUOTA_UTILISATION,
+            summary=f"{group} used {tonnes_used} t of {cycle.year} {kind}/{category} "
+            f"(as of {reported_on})",
+            actor=actor,
+            source=util,
+            details={"created": created, "changes": diff},
+            **keys,
+        )
+    return util
+
+
+@dataclass(frozen=True)
+class UtilisationRow:
+    group: ProducerGroup
+    kind: str
+    category: str
+    allocated: Decimal | None
+    used: Decimal | None
+    reported_on: date | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.allocated or self.used is None:
+            return None
+        return (self.used / self.allocated * 100).quantize(Decimal("0.1"))
+
+
+def quota_utilisation_rows(cycle: QuotaCycle) -> list[UtilisationRow]:
+    """Per group x kind x category: allocated (sum over batches) and the latest reported use."""
+    allocated: dict[tuple, Decimal | None] = {}
+    for row in (
+        QuotaAllocation.objects.filter(batch__cycle=cycle)
+        .values("group", "kind", "category")
+        .annotate(total=Sum("tonnes"))
+    ):
+        allocated[(row["group"], row["kind"], row["category"])] = row["total"]
+    latest: dict[tuple, QuotaUtilisation] = {}
+    for u in cycle.utilisations.order_by("reported_on"):
+        latest[(u.group_id, u.kind, u.category)] = u
+    groups = ProducerGroup.objects.in_bulk({k[0] for k in allocated} | {k[0] for k in latest})
+    rows = []
+    for key in sorted(set(allocated) | set(latest), key=lambda k: (groups[k[0]].name, k[1], k[2])):
+        u = latest.get(key)
+        rows.append(
+            UtilisationRow(
+                group=groups[key[0]],
+                kind=key[1],
+                category=key[2],
+                allocated=allocated.get(key),
+                used=u.tonnes_used if u else None,
+                reported_on=u.reported_on if u else None,
+            )
+        )
+    return rows
