@@ -1,0 +1,645 @@
+"""Reads for assessments: building the pure method's inputs, affected cases, history.
+
+Reference data (measures, list versions, quota, calendar, watch lists) is small and shared
+by every case, so it is loaded once per batch into a `ReferenceData` and each case's inputs
+are assembled in Python from it: building inputs for a chunk of cases costs a constant
+number of queries whatever the chunk size. The watch-list entries are additionally cached
+per process (keyed by a one-query fingerprint of the watch-list tables).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, DateField, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from rapidfuzz import fuzz, process
+
+from assessments.method import applicability
+from assessments.method.inputs import (
+    AllocationFacts,
+    ApprovedListFacts,
+    AssessmentInputs,
+    CalendarFacts,
+    CaseFacts,
+    DocumentFacts,
+    ElementFacts,
+    LicenceFacts,
+    MeasureFacts,
+    MethodSettings,
+    ProducerFacts,
+    QuotaFacts,
+    QuotaFallbackFacts,
+    SuspensionFacts,
+    WatchEntryFacts,
+)
+from assessments.method.screening import match_party, normalise_party
+from assessments.models import Assessment
+from registry.choices import CalendarDayKind, ListVersionStatus, WatchEntryStatus
+from registry.models import (
+    ApprovedListEntry,
+    ApprovedListVersion,
+    CalendarDay,
+    HolidayNotice,
+    Measure,
+    ProducerGroup,
+    QuotaAllocation,
+    QuotaCycle,
+    QuotaUtilisation,
+    ReferenceChange,
+    Suspension,
+    WatchList,
+    WatchListEntry,
+)
+from shipments.choices import ACTIVE_STATUSES
+from shipments.models import Case, CaseElement, Document
+
+# The licence factor counts 45 working days from the application (or from today when none
+# was made); 120 calendar days cover that even across the October and New Year holidays.
+CALENDAR_SPAN = dt.timedelta(days=120)
+
+
+def method_settings() -> MethodSettings:
+    return MethodSettings(
+        strong_match=float(settings.LODESTONE_SCREENING_STRONG_MATCH),
+        weak_match=float(settings.LODESTONE_SCREENING_WEAK_MATCH),
+        licence_review_working_days=getattr(settings, "LODESTONE_LICENCE_REVIEW_WORKING_DAYS", 45),
+    )
+
+
+def today_default(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def case_as_of(case: Case, today: dt.date) -> dt.date:
+    return case.planned_ship_date or today
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# --------------------------------------------------------------------------- watch lists
+
+
+class WatchIndex:
+    """All non-removed watch-list entries, with their names normalised once.
+
+    `candidates(names)` returns exactly what `screening.prefilter(names, entries, settings)`
+    would (a test asserts it), but scores each query against every normalised name in one
+    rapidfuzz call instead of re-normalising every entry per case.
+    """
+
+    def __init__(self, entries: Sequence[WatchEntryFacts], lists: dict[int, dt.date]):
+        self.entries = tuple(sorted(entries, key=lambda e: e.id))
+        self.lists = lists  # watch list id -> version_date, recorded in `versions`
+        self._owner: list[int] = []  # position in `self.entries` of each normalised name
+        self._names: list[str] = []
+        for position, entry in enumerate(self.entries):
+            for name in (entry.name, *entry.aliases):
+                self._owner.append(position)
+                self._names.append(normalise_party(name))
+        self._memo: dict[tuple[str, float], frozenset[int]] = {}
+
+    def _positions(self, name: str, weak: float) -> frozenset[int]:
+        key = (name, weak)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        query = normalise_party(name)
+        if weak <= 0:
+            found = frozenset(range(len(self.entries)))
+        elif not query:
+            found = frozenset()
+        else:
+            scored = process.extract(
+                query, self._names, scorer=fuzz.token_sort_ratio, score_cutoff=weak, limit=None
+            )
+            found = frozenset(self._owner[index] for _, _, index in scored)
+        if len(self._memo) > 50_000:  # bound the memory a long-lived worker can hold
+            self._memo.clear()
+        self._memo[key] = found
+        return found
+
+    def candidates(
+        self, names: Iterable[str], method: MethodSettings
+    ) -> tuple[WatchEntryFacts, ...]:
+        positions: set[int] = set()
+        for name in names:
+            if name.strip():
+                positions |= self._positions(name, method.weak_match)
+        return tuple(self.entries[p] for p in sorted(positions))
+
+
+_watch_cache: dict[str, Any] = {"key": None, "index": None}
+_watch_lock = threading.Lock()
+
+
+def _watch_fingerprint() -> tuple:
+    """Changes whenever an entry or list is added, edited or deleted (history rows)."""
+    entries = WatchListEntry.history.model.objects.aggregate(
+        n=Count("history_id"), last=Max("history_id")
+    )
+    lists = WatchList.history.model.objects.aggregate(n=Count("history_id"), last=Max("history_id"))
+    live = WatchListEntry.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (*entries.values(), *lists.values(), *live.values())
+
+
+def watch_index(*, refresh: bool = False) -> WatchIndex:
+    """The process-wide watch-list index, reloaded when the watch-list tables changed."""
+    key = _watch_fingerprint()
+    with _watch_lock:
+        if not refresh and _watch_cache["key"] == key and _watch_cache["index"] is not None:
+            return _watch_cache["index"]
+    entries = [
+        WatchEntryFacts(
+            id=row.pk,
+            list_key=row.watch_list.key,
+            list_name=row.watch_list.name,
+            name=row.name,
+            aliases=tuple(n for n in [row.name_zh, *row.aliases] if n),
+            country=row.country,
+            status=row.status,
+            version_date=row.watch_list.version_date,
+            confidence=row.confidence,
+        )
+        for row in WatchListEntry.objects.exclude(status=WatchEntryStatus.REMOVED).select_related(
+            "watch_list"
+        )
+    ]
+    lists = dict(WatchList.objects.values_list("id", "version_date"))
+    index = WatchIndex(entries, lists)
+    with _watch_lock:
+        _watch_cache["key"], _watch_cache["index"] = key, index
+    return index
+
+
+# ------------------------------------------------------------------------ reference data
+
+
+@dataclass
+class _Cycle:
+    id: int
+    year: int
+    published: bool
+    confidence: str
+    # holder group id -> (kind, category) -> [tonnes | None per batch row]
+    rows: dict[int, dict[tuple[str, str], list[float | None]]] = field(default_factory=dict)
+    batches: dict[int, set[int]] = field(default_factory=dict)  # group id -> batch numbers
+    used: dict[tuple[int, str, str], float] = field(default_factory=dict)
+
+
+@dataclass
+class ReferenceData:
+    """The reference data every case's inputs draw on, loaded with a fixed set of queries."""
+
+    measures: list[tuple[MeasureFacts, list[int]]]  # facts, ids of suspending measures
+    list_versions: list[ApprovedListVersion]  # published, oldest effective first
+    list_effective: list[dt.date]
+    list_entries: dict[tuple[int, int], tuple[str, str]]  # (version, producer) -> status, note
+    groups: dict[int, ProducerGroup]
+    cycles: dict[int, _Cycle]  # by year
+    holidays: list[dt.date]
+    makeups: list[dt.date]
+    known_years: tuple[int, ...]
+    watch: WatchIndex
+    method: MethodSettings
+    _calendars: dict[tuple[dt.date, dt.date], CalendarFacts] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, producer_ids: Iterable[int] | None = None) -> ReferenceData:
+        measures = []
+        qs = Measure.objects.prefetch_related(
+            "elements",
+            Prefetch(
+                "suspensions",
+                queryset=Suspension.objects.select_related("suspended_by").order_by(
+                    "starts_on", "pk"
+                ),
+            ),
+        ).order_by("pk")
+        for m in qs:
+            suspensions = tuple(
+                SuspensionFacts(
+                    by_key=s.suspended_by.key if s.suspended_by else "",
+                    by_title=s.suspended_by.title if s.suspended_by else (s.note or "suspension"),
+                    starts_on=s.starts_on,
+                    ends_on=s.ends_on,
+                )
+                for s in m.suspensions.all()
+            )
+            facts = MeasureFacts(
+                id=m.pk,
+                key=m.key,
+                title=m.title,
+                layers=tuple(m.layers),
+                effective_from=m.effective_from,
+                elements=tuple(sorted(e.symbol for e in m.elements.all())),
+                forms=tuple(m.forms),
+                hs_codes=tuple(m.hs_codes),
+                effective_to=m.effective_to,
+                suspensions=suspensions,
+                confidence=m.confidence,
+            )
+            by = sorted({s.suspended_by_id for s in m.suspensions.all() if s.suspended_by_id})
+            measures.append((facts, by))
+
+        versions = list(
+            ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED).order_by(
+                "effective_from", "published_at", "pk"
+            )
+        )
+        entries_qs = ApprovedListEntry.objects.filter(version__status=ListVersionStatus.PUBLISHED)
+        if producer_ids is not None:
+            entries_qs = entries_qs.filter(producer_id__in=list(producer_ids))
+        entries = {
+            (v, p): (s, n)
+            for v, p, s, n in entries_qs.values_list("version_id", "producer_id", "status", "note")
+        }
+
+        groups = {g.pk: g for g in ProducerGroup.objects.all()}
+        for g in groups.values():
+            if g.successor_id in groups:
+                g.successor = groups[g.successor_id]  # wire the chain: quota_holder() is free
+
+        cycles: dict[int, _Cycle] = {
+            c.year: _Cycle(c.pk, c.year, c.published, c.confidence)
+            for c in QuotaCycle.objects.all()
+        }
+        by_id = {c.id: c for c in cycles.values()}
+        for (
+            cycle_id,
+            number,
+            group_id,
+            kind,
+            category,
+            tonnes,
+        ) in QuotaAllocation.objects.values_list(
+            "batch__cycle_id", "batch__number", "group_id", "kind", "category", "tonnes"
+        ).order_by("batch__cycle_id", "batch__number", "pk"):
+            cycle = by_id[cycle_id]
+            cycle.rows.setdefault(group_id, {}).setdefault((kind, category), []).append(
+                _float(tonnes)
+            )
+            cycle.batches.setdefault(group_id, set()).add(number)
+        # Latest report per (cycle, group, kind, category): ordered newest first.
+        for cycle_id, group_id, kind, category, used in QuotaUtilisation.objects.order_by(
+            "-reported_on", "-pk"
+        ).values_list("cycle_id", "group_id", "kind", "category", "tonnes_used"):
+            by_id[cycle_id].used.setdefault((group_id, kind, category), float(used))
+
+        holidays, makeups = [], []
+        for day, kind in CalendarDay.objects.order_by("date").values_list("date", "kind"):
+            (holidays if kind == CalendarDayKind.HOLIDAY else makeups).append(day)
+        known = tuple(sorted(HolidayNotice.objects.values_list("year", flat=True)))
+
+        return cls(
+            measures=measures,
+            list_versions=versions,
+            list_effective=[v.effective_from for v in versions],
+            list_entries=entries,
+            groups=groups,
+            cycles=cycles,
+            holidays=holidays,
+            makeups=makeups,
+            known_years=known,
+            watch=watch_index(),
+            method=method_settings(),
+        )
+
+    # -- pieces of one case's inputs
+
+    def list_version_on(self, day: dt.date) -> ApprovedListVersion | None:
+        # The latest published version in force on `day`; ties: the last published wins.
+        i = bisect.bisect_right(self.list_effective, day)
+        return self.list_versions[i - 1] if i else None
+
+    def calendar(self, lo: dt.date, hi: dt.date) -> CalendarFacts:
+        # Whole months, so that cases share (and the method caches) a few calendar objects.
+        start = lo.replace(day=1)
+        end_month = hi.replace(day=1) + dt.timedelta(days=32)
+        end = end_month.replace(day=1)
+        key = (start, end)
+        cal = self._calendars.get(key)
+        if cal is None:
+
+            def window(days: list[dt.date]) -> tuple[dt.date, ...]:
+                return tuple(days[bisect.bisect_left(days, start) : bisect.bisect_left(days, end)])
+
+            cal = CalendarFacts(
+                holidays=window(self.holidays),
+                makeup_workdays=window(self.makeups),
+                known_years=self.known_years,
+            )
+            self._calendars[key] = cal
+        return cal
+
+    def quota(self, holder: ProducerGroup | None, year: int) -> tuple[QuotaFacts, list[int]]:
+        cycle = self.cycles.get(year)
+        ids = [cycle.id] if cycle else []
+        allocations = self._allocations(cycle, holder.pk) if cycle and holder else ()
+        fallback = None
+        if holder is not None:
+            for y in sorted(self.cycles, reverse=True):
+                c = self.cycles[y]
+                if y > year or c is cycle or not c.published or holder.pk not in c.rows:
+                    continue
+                numbers = sorted(c.batches.get(holder.pk, ()))
+                label = (
+                    f"{y} batch {numbers[0]}"
+                    if len(numbers) == 1
+                    else f"{y} batches " + (", ".join(str(n) for n in numbers))
+                )
+                fallback = QuotaFallbackFacts(
+                    year=y,
+                    cycle_id=c.id,
+                    label=label,
+                    allocations=self._allocations(c, holder.pk),
+                    confidence=c.confidence,
+                )
+                ids.append(c.id)
+                break
+        facts = QuotaFacts(
+            cycle_year=year,
+            cycle_id=cycle.id if cycle else None,
+            published=cycle.published if cycle else False,
+            confidence=cycle.confidence if cycle else "estimated",
+            allocations=allocations,
+            fallback=fallback,
+        )
+        return facts, ids
+
+    @staticmethod
+    def _allocations(cycle: _Cycle, group_id: int) -> tuple[AllocationFacts, ...]:
+        out = []
+        for (kind, category), tonnes in sorted(cycle.rows.get(group_id, {}).items()):
+            # One unknown batch volume makes the year's total unknown (the cautious reading).
+            total = None if any(t is None for t in tonnes) else sum(tonnes)  # type: ignore[arg-type]
+            out.append(
+                AllocationFacts(
+                    kind=kind,
+                    category=category,
+                    tonnes=total,
+                    utilised_tonnes=cycle.used.get((group_id, kind, category)),
+                )
+            )
+        return tuple(out)
+
+    def build(self, case: Case, today: dt.date) -> tuple[AssessmentInputs, dict]:
+        as_of = case_as_of(case, today)
+        elements = tuple(
+            ElementFacts(
+                symbol=ce.element.symbol,
+                quota_category=ce.element.quota_category,
+                content_share=_float(ce.content_share),
+            )
+            for ce in sorted(case.case_elements.all(), key=lambda ce: ce.element.atomic_number)
+        )
+        producer = case.producer
+        holder = None
+        producer_facts = None
+        if producer is not None:
+            group = self.groups.get(producer.group_id) if producer.group_id else None
+            holder = group.quota_holder(on=as_of) if group else None
+            producer_facts = ProducerFacts(
+                id=producer.pk,
+                name=producer.name_en,
+                group_key=group.key if group else "",
+                group_name=group.name if group else "",
+                quota_holder_key=holder.key if holder else None,
+                quota_holder_name=holder.name if holder else None,
+            )
+        documents = tuple(
+            sorted(
+                (
+                    DocumentFacts(doc_type=d.doc_type, status=d.status, expires_on=d.expires_on)
+                    for d in case.documents.all()
+                ),
+                key=lambda d: (d.doc_type, d.status, d.expires_on or dt.date.min),
+            )
+        )
+        case_facts = CaseFacts(
+            reference=case.reference,
+            elements=elements,
+            product_form=case.product_form,
+            end_use=case.end_use,
+            hs_code=case.hs_code,
+            end_user=case.end_user,
+            consignee=case.consignee,
+            destination=case.destination,
+            producer=producer_facts,
+            supplier_text=case.supplier_text,
+            licence=LicenceFacts(
+                status=case.licence_status,
+                number=case.licence_number,
+                applied_on=case.licence_applied_on,
+                valid_until=case.licence_valid_until,
+                general_licence=case.general_licence,
+            ),
+            documents=documents,
+        )
+        measures = [
+            (facts, by)
+            for facts, by in self.measures
+            if applicability.scope_matches(facts, case_facts)
+        ]
+        version = self.list_version_on(as_of)
+        approved = None
+        if version is not None:
+            status, note = (
+                self.list_entries.get((version.pk, producer.pk), ("not_listed", ""))
+                if producer
+                else ("not_listed", "")
+            )
+            approved = ApprovedListFacts(
+                version_id=version.pk,
+                label=version.label,
+                effective_from=version.effective_from,
+                producer_status=status,
+                note=note,
+            )
+        quota, cycle_ids = self.quota(holder, as_of.year)
+        start = case.licence_applied_on or today
+        calendar = self.calendar(min(start, today), max(start, today) + CALENDAR_SPAN)
+        watch = self.watch.candidates((case.end_user, case.consignee), self.method)
+        inputs = AssessmentInputs(
+            as_of=as_of,
+            today=today,
+            case=case_facts,
+            calendar=calendar,
+            measures=tuple(facts for facts, _ in measures),
+            approved_list=approved,
+            quota=quota,
+            watch_candidates=watch,
+            settings=self.method,
+        )
+        measure_ids = sorted(
+            {facts.id for facts, _ in measures} | {i for _, by in measures for i in by}
+        )
+        versions = {
+            "list_version": version.pk if version else None,
+            "quota_cycles": cycle_ids,
+            "measures": measure_ids,
+            "watch_lists": {str(k): v.isoformat() for k, v in sorted(self.watch.lists.items())},
+            "watch_entries": [e.id for e in watch],
+        }
+        return inputs, versions
+
+
+def cases_for_assessment(ids: Iterable[int] | None = None) -> QuerySet[Case]:
+    """Cases with everything their inputs need, in three queries however many."""
+    qs = Case.objects.select_related("producer").prefetch_related(
+        Prefetch(
+            "case_elements",
+            queryset=CaseElement.objects.select_related("element").order_by(
+                "element__atomic_number"
+            ),
+        ),
+        Prefetch("documents", queryset=Document.objects.order_by("doc_type", "pk")),
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs
+
+
+def assessment_inputs_build(
+    case: Case, *, today: dt.date | None = None
+) -> tuple[AssessmentInputs, dict]:
+    """The method's inputs for one case, from the database as it is now, and the versions used.
+
+    Re-reads the case so that inputs never come from a stale in-memory object.
+    """
+    today = today_default(today)
+    fresh = cases_for_assessment([case.pk]).get()
+    ref = ReferenceData.load(producer_ids=[fresh.producer_id] if fresh.producer_id else [])
+    return ref.build(fresh, today)
+
+
+def assessment_inputs_build_many(
+    cases: Iterable[Case], today: dt.date | None = None, *, reference: ReferenceData | None = None
+) -> list[tuple[AssessmentInputs, dict]]:
+    """Inputs for many cases; the cases should come from `cases_for_assessment` (prefetched).
+
+    Reference data is loaded once (or passed in, to share it across chunks).
+    """
+    today = today_default(today)
+    ref = reference or ReferenceData.load()
+    return [ref.build(case, today) for case in cases]
+
+
+# ---------------------------------------------------------------------- affected cases
+
+
+def _groups_with_predecessors(group_ids: Iterable[int]) -> set[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, successor in ProducerGroup.objects.filter(successor__isnull=False).values_list(
+        "pk", "successor_id"
+    ):
+        children[successor].append(pk)
+    found: set[int] = set()
+    todo = [int(g) for g in group_ids]
+    while todo:
+        g = todo.pop()
+        if g in found:
+            continue
+        found.add(g)
+        todo.extend(children.get(g, ()))
+    return found
+
+
+def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """The active (not closed) cases a reference change can affect (see ReferenceChange).
+
+    Every non-empty key narrows the set; producer_ids and group_ids together are one key
+    (either matches; a group also covers the producers of the groups it absorbed). A NULL
+    ship date counts as today. Party names are screened with the method's own matcher
+    against the distinct end users and consignees of the cases left after the other keys.
+    """
+    today = today_default(today)
+    qs = Case.objects.filter(status__in=ACTIVE_STATUSES)
+    party = Q()
+    if change.producer_ids:
+        party |= Q(producer_id__in=[int(p) for p in change.producer_ids])
+    if change.group_ids:
+        party |= Q(producer__group_id__in=_groups_with_predecessors(change.group_ids))
+    if party:
+        qs = qs.filter(party)
+    if change.elements:
+        qs = qs.filter(
+            Exists(
+                CaseElement.objects.filter(
+                    case_id=OuterRef("pk"), element_id__in=list(change.elements)
+                )
+            )
+        )
+    if change.forms:
+        qs = qs.filter(product_form__in=list(change.forms))
+    if change.date_from or change.date_to:
+        qs = qs.annotate(
+            _ship_or_today=Coalesce("planned_ship_date", Value(today, output_field=DateField()))
+        )
+        if change.date_from:
+            qs = qs.filter(_ship_or_today__gte=change.date_from)
+        if change.date_to:
+            qs = qs.filter(_ship_or_today__lt=change.date_to)
+    if change.party_names:
+        method = method_settings()
+        entries = [
+            WatchEntryFacts(id=i, list_key="change", list_name="change", name=name)
+            for i, name in enumerate(n for n in change.party_names if n and n.strip())
+        ]
+        values = set(qs.values_list("end_user", flat=True).distinct())
+        values |= set(qs.exclude(consignee="").values_list("consignee", flat=True).distinct())
+        hits = [v for v in values if v.strip() and match_party(v, entries, method)]
+        qs = qs.filter(Q(end_user__in=hits) | Q(consignee__in=hits))
+    return qs
+
+
+# ----------------------------------------------------------------------------- history
+
+
+def assessment_history(case: Case) -> QuerySet[Assessment]:
+    """All snapshots of a case, newest first, with who and what caused them."""
+    return (
+        Assessment.objects.filter(case=case)
+        .select_related("actor", "reference_change", "previous")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class FactorChange:
+    factor: str
+    old_severity: str | None
+    new_severity: str | None
+    old_reason: str
+    new_reason: str
+
+
+def assessment_diff(a: Assessment | None, b: Assessment) -> list[FactorChange]:
+    """Factors whose severity or reason differ from `a` (older) to `b` (newer)."""
+    old = {f["factor"]: f for f in (a.factors if a else [])}
+    new = {f["factor"]: f for f in b.factors}
+    changes = []
+    for name in [*new, *(n for n in old if n not in new)]:
+        o, n = old.get(name, {}), new.get(name, {})
+        if o.get("severity") != n.get("severity") or o.get("reason") != n.get("reason"):
+            changes.append(
+                FactorChange(
+                    factor=name,
+                    old_severity=o.get("severity"),
+                    new_severity=n.get("severity"),
+                    old_reason=o.get("reason", ""),
+                    new_reason=n.get("reason", ""),
+                )
+            )
+    return changes

@@ -1,0 +1,364 @@
+"""Writes for assessments: running the method on a case, re-scoring in bulk, replaying.
+
+Snapshots are immutable: a run only ever inserts an `Assessment` and moves the case's
+denormalised `latest_assessment/band/score/assessed_at` (with a queryset update, so a
+concurrent edit of the case's other fields is never overwritten).
+
+Unchanged results. A re-score caused by a reference change or by the scheduled sweep whose
+inputs hash (and method version) equals the latest snapshot's cannot produce a different
+result, so no snapshot, timeline event or notification is written: the case counts as done
+for the change (`ReferenceChange.done_count`), and "unchanged" is done_count minus the
+change's snapshots. Runs on creation, edit or on demand always write a snapshot.
+
+Idempotency. `(case, reference_change)` is unique: a case already re-scored for a change is
+skipped (get-or-skip), so processing a change twice adds nothing. Case rows are locked
+(`SELECT ... FOR UPDATE`) while a run decides, so two runs never chain from the same
+previous snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.choices import Trigger
+from assessments.method import METHOD_VERSION, AssessmentInputs, assess
+from assessments.method.result import AssessmentResult
+from assessments.models import Assessment
+from assessments.selectors import (
+    ReferenceData,
+    assessment_inputs_build_many,
+    cases_for_assessment,
+    today_default,
+)
+from registry.models import ReferenceChange
+from shipments.choices import ACTIVE_STATUSES, BAND_RANK, Band, TimelineKind
+from shipments.models import Case, TimelineEvent
+
+logger = logging.getLogger(__name__)
+
+# Triggers that may leave a case without a new snapshot when nothing changed.
+SKIP_UNCHANGED = (Trigger.REFERENCE_CHANGE, Trigger.SCHEDULED)
+
+
+def _label(band: str | None) -> str:
+    return Band(band).label if band else ""
+
+
+def _why(trigger: str, reference_change: ReferenceChange | None) -> str:
+    if reference_change is not None:
+        return f"reference change #{reference_change.pk}: {reference_change.summary}"
+    return Trigger(trigger).label.lower()
+
+
+def _summary(new: str, old: str | None, trigger: str, change: ReferenceChange | None) -> str:
+    was = f" (was {_label(old)})" if old and old != new else ""
+    return f"Assessed: {_label(new)}{was} - {_why(trigger, change)}"[:500]
+
+
+def _notify_worsened(assessment_id: int) -> None:
+    """Called on commit; the notifications app owns what happens next."""
+    try:
+        from notifications.services import band_worsened_notify  # noqa: PLC0415 - lazy by design
+    except ImportError:
+        logger.warning("notifications.services.band_worsened_notify is not available yet")
+        return
+    assessment = Assessment.objects.select_related("case").get(pk=assessment_id)
+    try:
+        band_worsened_notify(assessment=assessment)
+    except Exception:
+        # The snapshot is committed; a failed alert must not look like a failed assessment.
+        logger.exception("band_worsened_notify failed for assessment %s", assessment_id)
+
+
+def _worsened(old: str | None, new: str) -> bool:
+    return bool(old) and BAND_RANK[new] > BAND_RANK[old]
+
+
+@dataclass
+class _Latest:
+    id: int
+    band: str
+    score: int
+    inputs_hash: str
+    method_version: str
+
+
+def _latest_rows(cases: Iterable[Case]) -> dict[int, _Latest]:
+    ids = [c.latest_assessment_id for c in cases if c.latest_assessment_id]
+    rows = Assessment.objects.filter(pk__in=ids).values_list(
+        "pk", "case_id", "band", "score", "inputs_hash", "method_version"
+    )
+    return {case_id: _Latest(pk, b, s, h, v) for pk, case_id, b, s, h, v in rows}
+
+
+def _snapshot(
+    *,
+    case: Case,
+    inputs: AssessmentInputs,
+    versions: dict,
+    result: AssessmentResult,
+    trigger: str,
+    actor,
+    reference_change: ReferenceChange | None,
+    previous: _Latest | None,
+) -> Assessment:
+    data = result.to_dict()
+    return Assessment(
+        case=case,
+        as_of=inputs.as_of,
+        band=result.band,
+        score=result.score,
+        method_version=result.method_version,
+        trigger=trigger,
+        actor=actor,
+        reference_change=reference_change,
+        previous_id=previous.id if previous else None,
+        factors=data["factors"],
+        versions={
+            **versions,
+            "summary": data["summary"],
+            "licence_required": data["licence_required"],
+            "decision_due": data["decision_due"],
+        },
+        inputs=inputs.to_dict(),
+        inputs_hash=result.inputs_hash,
+    )
+
+
+def _unchanged(trigger: str, previous: _Latest | None, result: AssessmentResult) -> bool:
+    return (
+        trigger in SKIP_UNCHANGED
+        and previous is not None
+        and previous.inputs_hash == result.inputs_hash
+        and previous.method_version == result.method_version
+        and previous.band == result.band
+        and previous.score == result.score
+    )
+
+
+def _timeline(a: Assessment, old: str | None) -> TimelineEvent:
+    return TimelineEvent(
+        case_id=a.case_id,
+        kind=TimelineKind.ASSESSED,
+        actor=a.actor,
+        summary=_summary(a.band, old, a.trigger, a.reference_change),
+        data={
+            "assessment_id": a.pk,
+            "old_band": old or None,
+            "new_band": a.band,
+            "score": a.score,
+            "trigger": a.trigger,
+            "reference_change_id": a.reference_change_id,
+        },
+    )
+
+
+def assessment_run(
+    *,
+    case: Case,
+    trigger: str,
+    actor=None,
+    reference_change: ReferenceChange | None = None,
+    today: dt.date | None = None,
+) -> Assessment:
+    """Assess one case now, store the snapshot and move the case to it.
+
+    Returns the new snapshot; for a reference-change/scheduled run whose result cannot have
+    changed (same inputs hash) or a change already applied to this case, returns the
+    existing snapshot instead. Call it inside the caller's transaction (case create/edit).
+    """
+    Trigger(trigger)  # reject an unknown trigger early
+    today = today_default(today)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().only("pk", "latest_assessment").get(pk=case.pk)
+        if reference_change is not None:
+            done = Assessment.objects.filter(case=locked, reference_change=reference_change)
+            existing = done.first()
+            if existing is not None:
+                return existing
+        fresh = cases_for_assessment([case.pk]).get()
+        ref = ReferenceData.load(producer_ids=[fresh.producer_id] if fresh.producer_id else [])
+        inputs, versions = ref.build(fresh, today)
+        result = assess(inputs)
+        previous = _latest_rows([fresh]).get(fresh.pk)
+        if _unchanged(trigger, previous, result):
+            return Assessment.objects.get(pk=previous.id)
+        a = _snapshot(
+            case=fresh,
+            inputs=inputs,
+            versions=versions,
+            result=result,
+            trigger=trigger,
+            actor=actor,
+            reference_change=reference_change,
+            previous=previous,
+        )
+        a.full_clean(exclude=["case", "previous", "reference_change", "actor"])
+        a.save()
+        Case.objects.filter(pk=fresh.pk).update(
+            latest_assessment=a, band=a.band, score=a.score, assessed_at=a.created_at
+        )
+        # Keep the caller's object in step with the row.
+        case.latest_assessment, case.band, case.score = a, a.band, a.score
+        case.assessed_at = a.created_at
+        old = previous.band if previous else None
+        _timeline(a, old).save()
+        if _worsened(old, a.band):
+            transaction.on_commit(lambda pk=a.pk: _notify_worsened(pk))
+    return a
+
+
+@dataclass
+class RescoreStats:
+    processed: int = 0  # cases looked at (active, found)
+    created: int = 0  # new snapshots
+    unchanged: int = 0  # same inputs as the latest snapshot: nothing written
+    already_done: int = 0  # already re-scored for this reference change
+    band_changed: int = 0
+    worsened: int = 0
+    assessment_ids: list[int] = field(default_factory=list)
+
+
+def assessments_rescore_batch(
+    *,
+    case_ids: Sequence[int],
+    trigger: str,
+    reference_change: ReferenceChange | None = None,
+    today: dt.date | None = None,
+    reference: ReferenceData | None = None,
+    actor=None,
+) -> RescoreStats:
+    """Re-assess many active cases in one transaction with bulk writes.
+
+    Closed cases are skipped (they keep their last assessment). Queries per call are
+    constant: lock + load cases, latest snapshots, reference data (unless `reference` is
+    passed), one bulk insert each for snapshots and timeline events, one bulk update.
+    """
+    Trigger(trigger)
+    today = today_default(today)
+    stats = RescoreStats()
+    if not case_ids:
+        return stats
+    with transaction.atomic():
+        locked = list(
+            Case.objects.select_for_update()
+            .filter(pk__in=list(case_ids), status__in=ACTIVE_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if reference_change is not None:
+            done = set(
+                Assessment.objects.filter(
+                    reference_change=reference_change, case_id__in=locked
+                ).values_list("case_id", flat=True)
+            )
+            stats.already_done = len(done)
+            locked = [pk for pk in locked if pk not in done]
+        cases = list(cases_for_assessment(locked).order_by("pk"))
+        stats.processed = len(cases) + stats.already_done
+        latest = _latest_rows(cases)
+        built = assessment_inputs_build_many(cases, today, reference=reference)
+        snapshots: list[Assessment] = []
+        olds: list[str | None] = []
+        for case, (inputs, versions) in zip(cases, built, strict=True):
+            result = assess(inputs)
+            previous = latest.get(case.pk)
+            if _unchanged(trigger, previous, result):
+                stats.unchanged += 1
+                continue
+            snapshots.append(
+                _snapshot(
+                    case=case,
+                    inputs=inputs,
+                    versions=versions,
+                    result=result,
+                    trigger=trigger,
+                    actor=actor,
+                    reference_change=reference_change,
+                    previous=previous,
+                )
+            )
+            olds.append(previous.band if previous else None)
+        if not snapshots:
+            return stats
+        Assessment.objects.bulk_create(snapshots, batch_size=1000)
+        now = timezone.now()
+        updates = []
+        for a in snapshots:
+            case = a.case
+            case.latest_assessment_id, case.band, case.score = a.pk, a.band, a.score
+            case.assessed_at = a.created_at or now
+            updates.append(case)
+        Case.objects.bulk_update(
+            updates, ["latest_assessment", "band", "score", "assessed_at"], batch_size=1000
+        )
+        TimelineEvent.objects.bulk_create(
+            [_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)], batch_size=1000
+        )
+        worsened = [a.pk for a, old in zip(snapshots, olds, strict=True) if _worsened(old, a.band)]
+        stats.created = len(snapshots)
+        stats.band_changed = sum(
+            1 for a, old in zip(snapshots, olds, strict=True) if old and old != a.band
+        )
+        stats.worsened = len(worsened)
+        stats.assessment_ids = [a.pk for a in snapshots]
+        if worsened:
+            transaction.on_commit(lambda ids=tuple(worsened): [_notify_worsened(i) for i in ids])
+    return stats
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    assessment_id: int
+    matches: bool
+    stored_band: str
+    stored_score: int
+    replayed_band: str
+    replayed_score: int
+    hash_ok: bool  # the stored inputs still hash to the stored inputs_hash
+    factors_ok: bool  # every factor's severity, reason, evidence and steps are the same
+    stored_method_version: str
+    method_version: str = METHOD_VERSION
+    error: str = ""
+
+
+def assessment_replay(*, assessment: Assessment) -> ReplayResult:
+    """Re-run the pure method on a snapshot's stored inputs and compare the result."""
+    try:
+        inputs = AssessmentInputs.from_dict(assessment.inputs)
+        result = assess(inputs)
+    except (ValueError, TypeError, KeyError) as e:
+        return ReplayResult(
+            assessment_id=assessment.pk,
+            matches=False,
+            stored_band=assessment.band,
+            stored_score=assessment.score,
+            replayed_band="",
+            replayed_score=0,
+            hash_ok=False,
+            factors_ok=False,
+            stored_method_version=assessment.method_version,
+            error=f"{type(e).__name__}: {e}",
+        )
+    hash_ok = inputs.inputs_hash() == assessment.inputs_hash
+    factors_ok = result.to_dict()["factors"] == assessment.factors
+    return ReplayResult(
+        assessment_id=assessment.pk,
+        matches=hash_ok
+        and factors_ok
+        and result.band == assessment.band
+        and result.score == assessment.score,
+        stored_band=assessment.band,
+        stored_score=assessment.score,
+        replayed_band=result.band,
+        replayed_score=result.score,
+        hash_ok=hash_ok,
+        factors_ok=factors_ok,
+        stored_method_version=assessment.method_version,
+    )

@@ -1,0 +1,10 @@
+"""Shared fixtures for the assessment tests: the reference world and a case owner."""
+
+import pytest
+
+from tests.assessments.factories import world_create
+
+
+@pytest.fixture
+def world(db):
+    return world_create()
