@@ -1,3 +1,66 @@
+"""/api/v1/: cases, reference data, tokens, the OpenAPI schema and its docs page.
+
+Every API view opts out of LoginRequiredMiddleware (which knows nothing of tokens) and lets
+DRF authenticate instead: token or session, 401 without either. The docs page is an HTML
+page for people, so it keeps the middleware and sends anonymous visitors to the login page.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import DefaultRouter
+
+from api.schema import SCHEMA_SETTINGS
+from api.views import auth, cases, registry
+
 app_name = "api"
 
-urlpatterns: list = []
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("cases", cases.CaseViewSet, basename="case")
+router.register("elements", registry.ElementViewSet, basename="element")
+router.register("producer-groups", registry.ProducerGroupViewSet, basename="producer-group")
+router.register("producers", registry.ProducerViewSet, basename="producer")
+router.register("list-versions", registry.ApprovedListVersionViewSet, basename="list-version")
+router.register("quota-cycles", registry.QuotaCycleViewSet, basename="quota-cycle")
+router.register("quota-batches", registry.QuotaBatchViewSet, basename="quota-batch")
+router.register("measures", registry.MeasureViewSet, basename="measure")
+router.register("watch-lists", registry.WatchListViewSet, basename="watch-list")
+router.register("watch-list-entries", registry.WatchListEntryViewSet, basename="watch-list-entry")
+router.register("reference-changes", registry.ReferenceChangeViewSet, basename="reference-change")
+
+documents = cases.CaseDocumentViewSet
+
+api_patterns = [
+    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path(
+        "cases/<int:case_pk>/documents/",
+        documents.as_view({"get": "list", "post": "create"}),
+        name="case-document-list",
+    ),
+    path(
+        "cases/<int:case_pk>/documents/<int:pk>/",
+        documents.as_view({"get": "retrieve"}),
+        name="case-document-detail",
+    ),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            permission_classes=[IsAuthenticated], custom_settings=SCHEMA_SETTINGS
+        ),
+        name="schema",
+    ),
+    *router.urls,
+]
+for pattern in api_patterns:
+    login_not_required(pattern.callback)
+
+urlpatterns = [
+    path("v1/", include(api_patterns)),
+    path(
+        "v1/docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+        name="docs",
+    ),
+]

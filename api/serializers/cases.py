@@ -1,0 +1,325 @@
+"""Cases, their documents and assessments as the API shows them, and the inputs it accepts.
+
+Serializers only type-check and shape input; the rules (unique reference, element symbols,
+shares, licence dates, status transitions, file limits) are the services'. Their
+ValidationErrors come back as field-keyed 400s (api.errors).
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from assessments.models import Assessment
+from registry.models import Producer
+from registry.validators import validate_country_code
+from shipments.choices import CaseStatus
+from shipments.models import Case, Document
+from shipments.validators import validate_document_file
+
+User = get_user_model()
+
+
+def _active_users():
+    return User.objects.filter(is_active=True)
+
+
+# --- elements ------------------------------------------------------------------------------
+
+
+class CaseElementSerializer(serializers.Serializer):
+    symbol = serializers.CharField(max_length=2, help_text="Element symbol, e.g. Nd or Dy.")
+    content_share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+        help_text="Share of the product by weight, in percent.",
+    )
+
+
+class CaseElementOutSerializer(serializers.Serializer):
+    symbol = serializers.CharField(source="element_id")
+    name = serializers.CharField(source="element.name")
+    content_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+def elements_as_shares(items: list[dict]) -> dict[str, Decimal | None]:
+    """[{symbol, content_share}] to the {symbol: share} mapping the services take."""
+    return {item["symbol"]: item.get("content_share") for item in items}
+
+
+def validate_elements_list(items: list[dict]) -> list[dict]:
+    if not items:
+        raise serializers.ValidationError("Choose at least one rare earth element.")
+    symbols = [item["symbol"].strip().lower() for item in items]
+    if len(set(symbols)) != len(symbols):
+        raise serializers.ValidationError("Give each element once.")
+    return items
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+class CaseWriteSerializer(serializers.ModelSerializer):
+    """What a client may send to create (POST) or change (PATCH) a case."""
+
+    # Uniqueness is answered with 409 Conflict by the view, not as a field error.
+    reference = serializers.CharField(max_length=60)
+    producer = serializers.PrimaryKeyRelatedField(
+        queryset=Producer.objects.all(), required=False, allow_null=True
+    )
+    elements = CaseElementSerializer(many=True, help_text="At least one rare earth element.")
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=_active_users(),
+        required=False,
+        help_text="Username of the owner; defaults to the caller.",
+    )
+    watchers = serializers.SlugRelatedField(
+        slug_field="username", queryset=_active_users(), many=True, required=False
+    )
+    destination = serializers.CharField(max_length=2, help_text="ISO 3166 country code, e.g. DE.")
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "buyer",
+            "exporter",
+            "producer",
+            "supplier_text",
+            "product_form",
+            "elements",
+            "hs_code",
+            "quantity_kg",
+            "destination",
+            "end_use",
+            "end_user",
+            "consignee",
+            "planned_ship_date",
+            "licence_status",
+            "licence_number",
+            "licence_applied_on",
+            "licence_valid_until",
+            "general_licence",
+            "owner",
+            "watchers",
+        ]
+        extra_kwargs = {
+            "quantity_kg": {"min_value": Decimal("0.001")},
+        }
+
+    def validate_elements(self, value: list[dict]) -> list[dict]:
+        return validate_elements_list(value)
+
+    def validate_destination(self, value: str) -> str:
+        value = value.strip().upper()
+        validate_country_code(value)
+        return value
+
+    def to_service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        if "elements" in data:
+            data["elements"] = elements_as_shares(data["elements"])
+        return data
+
+
+class ExistingCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    url = serializers.URLField()
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    existing = ExistingCaseSerializer()
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:case-detail")
+    producer_name = serializers.CharField(source="producer.name_en", read_only=True, default=None)
+    group = serializers.IntegerField(source="producer.group_id", read_only=True, default=None)
+    elements = CaseElementOutSerializer(source="case_elements", many=True, read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    watchers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessment_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "url",
+            "reference",
+            "buyer",
+            "exporter",
+            "producer",
+            "producer_name",
+            "group",
+            "supplier_text",
+            "product_form",
+            "elements",
+            "hs_code",
+            "quantity_kg",
+            "destination",
+            "end_use",
+            "end_user",
+            "consignee",
+            "planned_ship_date",
+            "licence_status",
+            "licence_number",
+            "licence_applied_on",
+            "licence_valid_until",
+            "general_licence",
+            "owner",
+            "watchers",
+            "status",
+            "status_reason",
+            "band",
+            "score",
+            "assessed_at",
+            "latest_assessment",
+            "assessment_url",
+            "created_at",
+            "created_by",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_assessment_url(self, case: Case) -> str | None:
+        if not case.latest_assessment_id:
+            return None
+        return reverse(
+            "api:case-assessment", kwargs={"pk": case.pk}, request=self.context.get("request")
+        )
+
+
+class CaseStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    reason = serializers.CharField(max_length=300, help_text="Why the status changes.")
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    filename = serializers.SerializerMethodField()
+    size = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "case",
+            "doc_type",
+            "status",
+            "expires_on",
+            "note",
+            "filename",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+    def get_filename(self, document: Document) -> str:
+        return document.file.name.rsplit("/", 1)[-1] if document.file else ""
+
+    def get_size(self, document: Document) -> int | None:
+        if not document.file:
+            return None
+        try:
+            return document.file.size
+        except OSError:
+            return None
+
+
+class DocumentUploadSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(
+        required=False,
+        allow_empty_file=False,
+        validators=[validate_document_file],
+        help_text="The document itself (limits: settings DOCUMENT_MAX_BYTES and "
+        "DOCUMENT_ALLOWED_EXTENSIONS).",
+    )
+
+    class Meta:
+        model = Document
+        fields = ["doc_type", "status", "expires_on", "note", "file"]
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="measure, list_version, quota_cycle, watch_entry, calendar, document, producer"
+    )
+    ref_id = serializers.CharField(allow_blank=True)
+    label = serializers.CharField(allow_blank=True)
+
+
+class FactorSerializer(serializers.Serializer):
+    factor = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["none", "low", "medium", "high", "critical"])
+    reason = serializers.CharField(allow_blank=True)
+    evidence = EvidenceSerializer(many=True)
+    next_steps = serializers.ListField(child=serializers.CharField())
+
+
+def _factor(raw: dict) -> dict:
+    """A stored factor result in the documented shape (older rows may lack keys)."""
+    evidence = raw.get("evidence") or []
+    return {
+        "factor": str(raw.get("factor", "")),
+        "severity": str(raw.get("severity", "none")),
+        "reason": str(raw.get("reason", "")),
+        "evidence": [
+            {
+                "kind": str(e.get("kind", "")),
+                "ref_id": str(e.get("ref_id", "")),
+                "label": str(e.get("label", "")),
+            }
+            for e in evidence
+            if isinstance(e, dict)
+        ],
+        "next_steps": [str(step) for step in raw.get("next_steps") or []],
+    }
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    factors = serializers.SerializerMethodField()
+    versions = serializers.DictField(read_only=True, help_text="Reference data versions used.")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "case",
+            "created_at",
+            "as_of",
+            "band",
+            "score",
+            "method_version",
+            "trigger",
+            "actor",
+            "reference_change",
+            "previous",
+            "factors",
+            "versions",
+            "inputs_hash",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(FactorSerializer(many=True))
+    def get_factors(self, assessment: Assessment) -> list[dict]:
+        return [_factor(f) for f in assessment.factors or [] if isinstance(f, dict)]
