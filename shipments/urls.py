@@ -1,3 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "shipments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.case_create_view, name="case_create"),
+    path("export/", views.case_export, name="case_export"),
+    path("import/", views.case_import, name="case_import"),
+    path("import/template.csv", views.case_import_template, name="case_import_template"),
+    path("hs-suggest/", views.hs_suggest, name="hs_suggest"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("<int:pk>/status/", views.case_status, name="case_status"),
+    path("<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document_download"),
+]

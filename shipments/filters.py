@@ -1,0 +1,145 @@
+"""The case register's filters, search and sort: one FilterSet for the pages and the API.
+
+Every value travels in the query string, so a filtered register can be bookmarked/shared.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from registry.choices import ProductForm
+from registry.models import Element, Producer, ProducerGroup
+
+from .choices import Band, CaseStatus, LicenceStatus
+from .models import Case, CaseElement
+
+DEFAULT_FILTERS = {"status": [CaseStatus.OPEN, CaseStatus.ON_HOLD], "sort": ["risk"]}
+
+SORTS = {
+    # risk: the highest score first; the score orders the bands, so critical comes first.
+    "risk": (F("score").desc(nulls_last=True), F("planned_ship_date").asc(nulls_last=True)),
+    "-risk": (F("score").asc(nulls_first=True), F("planned_ship_date").asc(nulls_last=True)),
+    "ship_date": (F("planned_ship_date").asc(nulls_last=True),),
+    "-ship_date": (F("planned_ship_date").desc(nulls_last=True),),
+    "reference": (F("reference").asc(),),
+    "-reference": (F("reference").desc(),),
+    "created": (F("created_at").asc(),),
+    "-created": (F("created_at").desc(),),
+}
+SORT_CHOICES = [
+    ("risk", "Risk (highest first)"),
+    ("-risk", "Risk (lowest first)"),
+    ("ship_date", "Ship date (soonest first)"),
+    ("-ship_date", "Ship date (latest first)"),
+    ("reference", "Reference A-Z"),
+    ("-reference", "Reference Z-A"),
+    ("-created", "Newest first"),
+    ("created", "Oldest first"),
+]
+
+
+def _owners(request) -> QuerySet:
+    return (
+        get_user_model().objects.filter(owned_cases__isnull=False).distinct().order_by("username")
+    )
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Reference, buyer, exporter, end user, producer",
+            }
+        ),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=CaseStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    band = django_filters.MultipleChoiceFilter(
+        choices=Band.choices, widget=forms.CheckboxSelectMultiple
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=_owners, empty_label="Anyone")
+    producer = django_filters.ModelChoiceFilter(
+        queryset=Producer.objects.only("pk", "name_en"), empty_label="Any producer"
+    )
+    group = django_filters.ModelChoiceFilter(
+        field_name="producer__group",
+        queryset=ProducerGroup.objects.only("pk", "name"),
+        label="Producer group",
+        empty_label="Any group",
+    )
+    element = django_filters.ModelMultipleChoiceFilter(
+        queryset=Element.objects.only("symbol", "name", "atomic_number"),
+        method="filter_element",
+        label="Elements (any of)",
+    )
+    product_form = django_filters.MultipleChoiceFilter(
+        choices=ProductForm.choices, label="Product form"
+    )
+    ship_date = django_filters.DateFromToRangeFilter(
+        field_name="planned_ship_date",
+        label="Ship date from / to",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    licence_status = django_filters.MultipleChoiceFilter(
+        choices=LicenceStatus.choices, label="Licence status"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label="Sort by", empty_label=None
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "q",
+            "status",
+            "band",
+            "owner",
+            "producer",
+            "group",
+            "element",
+            "product_form",
+            "ship_date",
+            "licence_status",
+            "sort",
+        ]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(buyer__icontains=value)
+            | Q(exporter__icontains=value)
+            | Q(end_user__icontains=value)
+            | Q(consignee__icontains=value)
+            | Q(producer__name_en__icontains=value)
+            | Q(producer__name_zh__icontains=value)
+        )
+
+    def filter_element(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        # EXISTS, not a join: a case with two matching elements is listed once.
+        return queryset.filter(
+            Exists(CaseElement.objects.filter(case=OuterRef("pk"), element__in=value))
+        )
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*SORTS.get(value, SORTS["risk"]), "-pk")
+
+    @property
+    def qs(self) -> QuerySet:
+        qs = super().qs
+        # The sort filter orders the rows; without a valid choice the register is by risk.
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if not cleaned.get("sort"):
+            qs = qs.order_by(*SORTS["risk"], "-pk")
+        return qs

@@ -1,0 +1,230 @@
+"""Forms for the case pages. They bind and check input; the services do the writing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import tablib
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from registry.models import Element, Producer
+
+from .choices import CaseStatus, DocumentStatus, DocumentType
+from .models import Case
+from .services import CASE_FIELDS
+from .validators import validate_document_file
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def users_with_perm(codename: str, app_label: str = "shipments") -> QuerySet:
+    perm = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions=perm) | Q(user_permissions=perm) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+class CaseForm(forms.ModelForm):
+    """Create or edit a case. Elements: a checkbox per rare earth plus an optional share."""
+
+    elements = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one rare earth element.",
+            "invalid_choice": "%(value)s is not a rare earth element.",
+        },
+    )
+    owner = UserChoiceField(queryset=get_user_model().objects.none())
+    watchers = UsersChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text="Alerted when the band worsens. Ctrl/Cmd-click to choose several.",
+    )
+
+    class Meta:
+        model = Case
+        fields = [f for f in CASE_FIELDS if f != "owner"]
+        widgets = {
+            "planned_ship_date": DATE,
+            "licence_applied_on": DATE,
+            "licence_valid_until": DATE,
+            "hs_code": forms.TextInput(
+                attrs={"list": "hs-options", "inputmode": "numeric", "autocomplete": "off"}
+            ),
+            "destination": forms.TextInput(attrs={"size": 3, "maxlength": 2}),
+            "supplier_text": forms.TextInput(),
+        }
+        error_messages = {
+            "reference": {"unique": "A case with this reference already exists."},
+            "quantity_kg": {
+                "min_value": "Quantity must be more than zero.",
+                "invalid": "Quantity must be a number of kilograms.",
+            },
+            "planned_ship_date": {"invalid": "Ship date is not a date; use YYYY-MM-DD."},
+            "licence_applied_on": {"invalid": "Not a date; use YYYY-MM-DD."},
+            "licence_valid_until": {"invalid": "Not a date; use YYYY-MM-DD."},
+        }
+        help_texts = {
+            "hs_code": "China's 10-digit tariff line; suggestions follow the form and elements.",
+            "planned_ship_date": "The case is assessed as of this date.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.element_list = list(Element.objects.all())
+        self.fields["elements"].choices = [(e.symbol, e.symbol) for e in self.element_list]
+        for e in self.element_list:
+            self.fields[f"share_{e.symbol}"] = forms.DecimalField(
+                label=f"{e.name} share (%)",
+                required=False,
+                min_value=Decimal("0.01"),
+                max_value=Decimal("100"),
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.01", "class": "share"}),
+            )
+        officers = users_with_perm("change_case")
+        self.fields["owner"].queryset = officers
+        self.fields["watchers"].queryset = users_with_perm("view_case")
+        self.fields["producer"].queryset = Producer.objects.select_related("group")
+        self.fields["producer"].empty_label = "— not declared —"
+        if self.instance.pk and not self.is_bound:
+            shares = {ce.element_id: ce.content_share for ce in self.instance.case_elements.all()}
+            self.initial["elements"] = list(shares)
+            for symbol, share in shares.items():
+                self.initial[f"share_{symbol}"] = share
+            self.initial["owner"] = self.instance.owner_id
+            self.initial["watchers"] = [u.pk for u in self.instance.watchers.all()]
+        self.order_fields([*CASE_FIELDS, "watchers", "elements"])
+
+    def element_rows(self) -> list[dict]:
+        chosen = set(self["elements"].value() or [])
+        return [
+            {"element": e, "checked": e.symbol in chosen, "share": self[f"share_{e.symbol}"]}
+            for e in self.element_list
+        ]
+
+    def clean_reference(self) -> str:
+        return self.cleaned_data["reference"].strip()
+
+    def clean_destination(self) -> str:
+        return self.cleaned_data["destination"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = set(cleaned.get("elements") or [])
+        for e in self.element_list:
+            share = cleaned.get(f"share_{e.symbol}")
+            if share is not None and e.symbol not in chosen:
+                self.add_error(f"share_{e.symbol}", f"Tick {e.symbol} or clear its share.")
+        return cleaned
+
+    def element_shares(self) -> dict[str, Decimal | None]:
+        return {
+            symbol: self.cleaned_data.get(f"share_{symbol}")
+            for symbol in self.cleaned_data["elements"]
+        }
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in CASE_FIELDS}
+        data["elements"] = self.element_shares()
+        data["watchers"] = list(self.cleaned_data["watchers"])
+        return data
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put a service's field-keyed errors on the matching fields."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, errors in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=CaseStatus.choices, label="New status")
+    reason = forms.CharField(
+        max_length=300,
+        error_messages={"required": "Give a reason for the status change."},
+    )
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(choices=DocumentType.choices, label="Type")
+    status = forms.ChoiceField(choices=DocumentStatus.choices, initial=DocumentStatus.PROVIDED)
+    file = forms.FileField(
+        error_messages={"required": "Choose a file to upload."},
+    )
+    expires_on = forms.DateField(
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": "Not a date; use YYYY-MM-DD."},
+    )
+    note = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        exts = ", ".join(settings.DOCUMENT_ALLOWED_EXTENSIONS)
+        self.fields[
+            "file"
+        ].help_text = f"{exts}; up to {settings.DOCUMENT_MAX_BYTES // (1024 * 1024)} MB."
+        self.fields["file"].widget.attrs["accept"] = ",".join(
+            f".{e}" for e in settings.DOCUMENT_ALLOWED_EXTENSIONS
+        )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        validate_document_file(file)
+        return file
+
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or XLSX file",
+        help_text="One case per row; the first row names the columns.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        ext = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+        if ext not in ("csv", "xlsx"):
+            raise ValidationError("Upload a .csv or .xlsx file.")
+        if file.size > IMPORT_MAX_BYTES:
+            raise ValidationError("The file is larger than 5 MB; split it.")
+        content = file.read()
+        try:
+            if ext == "csv":
+                text = content.decode("utf-8-sig")
+                self.dataset = tablib.Dataset().load(text, format="csv")
+            else:
+                self.dataset = tablib.Dataset().load(content, format="xlsx")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("The CSV file is not UTF-8 text.") from exc
+        except Exception as exc:
+            raise ValidationError(f"The file could not be read as {ext.upper()}: {exc}") from exc
+        return file

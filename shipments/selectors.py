@@ -1,0 +1,57 @@
+"""Reads on shipment cases that pages, the API and tasks share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from registry.models import HSCode
+
+from .filters import CaseFilterSet
+from .models import Case, CaseElement, Document, TimelineEvent
+
+
+def case_queryset() -> QuerySet[Case]:
+    """Cases with everything a register row shows, in a constant number of queries."""
+    return Case.objects.select_related("producer__group", "owner").prefetch_related(
+        Prefetch("case_elements", queryset=CaseElement.objects.select_related("element"))
+    )
+
+
+def case_filterset(*, user, filters: Mapping[str, Any] | None) -> CaseFilterSet:
+    """The bound FilterSet (its form renders the filter bar; `.qs` is the filtered register).
+
+    Everyone who may see cases sees all of them (a compliance team works as one register).
+    """
+    return CaseFilterSet(data=filters or {}, queryset=case_queryset(), request=None)
+
+
+def case_list(*, user, filters: Mapping[str, Any] | None) -> QuerySet[Case]:
+    return case_filterset(user=user, filters=filters).qs
+
+
+def case_detail(pk: int) -> Case:
+    """One case with its elements, documents, watchers and timeline (raises DoesNotExist)."""
+    return (
+        Case.objects.select_related("producer__group", "owner", "created_by", "latest_assessment")
+        .prefetch_related(
+            Prefetch("case_elements", queryset=CaseElement.objects.select_related("element")),
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+            Prefetch("timeline", queryset=TimelineEvent.objects.select_related("actor")),
+            "watchers",
+        )
+        .get(pk=pk)
+    )
+
+
+def hs_code_suggestions(*, product_form: str, elements: list[str]) -> list[HSCode]:
+    """Tariff lines for the form: those naming a chosen element first, then generic lines."""
+    codes = list(HSCode.objects.filter(form=product_form).prefetch_related("elements"))
+    if not elements:
+        return codes
+    wanted = set(elements)
+    matching = [c for c in codes if {e.symbol for e in c.elements.all()} & wanted]
+    generic = [c for c in codes if not c.elements.all()]
+    return matching + generic

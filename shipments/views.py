@@ -1,0 +1,300 @@
+"""Case pages: authorise, bind a form, call one service, render or redirect."""
+
+from __future__ import annotations
+
+import mimetypes
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from .documents import document_checklist, licence_required
+from .filters import DEFAULT_FILTERS
+from .forms import CaseForm, DocumentForm, ImportForm, StatusForm
+from .models import Case, Document
+from .resources import CaseResource
+from .selectors import case_detail as select_case_detail
+from .selectors import case_filterset, hs_code_suggestions
+from .services import case_create, case_document_add, case_status_change, case_update, cases_import
+
+PAGE_SIZE = 50
+ASSESSMENT_PANEL = "assessments/_case_assessment.html"
+IMPORT_SESSION_KEY = "shipments_case_import"
+
+view_case = permission_required("shipments.view_case", raise_exception=True)
+add_case = permission_required("shipments.add_case", raise_exception=True)
+change_case = permission_required("shipments.change_case", raise_exception=True)
+
+
+def _get_case(pk: int) -> Case:
+    try:
+        return select_case_detail(pk)
+    except Case.DoesNotExist as exc:
+        raise Http404("No such case.") from exc
+
+
+@view_case
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not request.GET:
+        # The default register (open and on hold, by risk) is itself a shareable URL.
+        query = "&".join(f"{k}={v}" for k, values in DEFAULT_FILTERS.items() for v in values)
+        return redirect(f"{reverse('shipments:case_list')}?{query}")
+    filterset = case_filterset(user=request.user, filters=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": params.urlencode(),
+        "can_change": request.user.has_perm("shipments.change_case"),
+        "can_add": request.user.has_perm("shipments.add_case"),
+    }
+    if request.htmx and request.htmx.target == "case-register":
+        return render(request, "shipments/_case_table.html", context)
+    return render(request, "shipments/case_list.html", context)
+
+
+@view_case
+@require_GET
+def case_export(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        fmt = "csv"
+    filters = request.GET.copy()
+    for key in ("format", "page"):
+        filters.pop(key, None)
+    if not filters:
+        filters.setlist("status", DEFAULT_FILTERS["status"])
+    qs = case_filterset(user=request.user, filters=filters).qs
+    dataset = CaseResource().export(qs)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body = dataset.export("xlsx")
+    else:
+        content_type = "text/csv; charset=utf-8"
+        body = dataset.export("csv")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="lodestone-cases-{stamp}.{fmt}"'
+    return response
+
+
+def _assessment_panel_template() -> str | None:
+    try:
+        return select_template([ASSESSMENT_PANEL]).template.name
+    except TemplateDoesNotExist:
+        return None
+
+
+def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
+    return {
+        "case": case,
+        "checklist": document_checklist(case),
+        "licence_required": licence_required(case),
+        "timeline": case.timeline.all(),
+        "assessment_panel_template": _assessment_panel_template(),
+        "can_change": request.user.has_perm("shipments.change_case"),
+        "status_form": StatusForm(initial={"status": case.status}),
+        "document_form": DocumentForm(),
+        **extra,
+    }
+
+
+@view_case
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(pk)
+    return render(request, "shipments/case_detail.html", _detail_context(request, case))
+
+
+@add_case
+@require_http_methods(["GET", "POST"])
+def case_create_view(request: HttpRequest) -> HttpResponse:
+    form = CaseForm(request.POST or None, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_create(actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Case {case.reference} opened and assessed.")
+            return redirect("shipments:case_detail", pk=case.pk)
+    return render(request, "shipments/case_form.html", {"form": form, "case": None})
+
+
+@change_case
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(pk)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(case=case, actor=request.user, changes=form.service_data())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Case {case.reference} saved.")
+            return redirect("shipments:case_detail", pk=case.pk)
+    return render(request, "shipments/case_form.html", {"form": form, "case": case})
+
+
+@change_case
+@require_POST
+def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case, pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            case_status_change(
+                case=case,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+    if not request.htmx:
+        if form.errors:
+            for error in form.errors.values():
+                messages.error(request, " ".join(error))
+        else:
+            messages.success(request, "Status changed.")
+        return redirect("shipments:case_detail", pk=pk)
+    case = _get_case(pk)
+    context = _detail_context(request, case)
+    if form.errors:
+        context["status_form"] = form
+    else:
+        context["status_changed"] = True
+    return render(request, "shipments/_status_response.html", context)
+
+
+@change_case
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = case_document_add(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, f"{document.get_doc_type_display()} uploaded.")
+            if request.htmx:
+                return HttpResponseClientRedirect(
+                    reverse("shipments:case_detail", kwargs={"pk": pk})
+                )
+            return redirect("shipments:case_detail", pk=pk)
+    case = _get_case(pk)
+    return render(
+        request,
+        "shipments/case_detail.html",
+        _detail_context(request, case, document_form=form, document_form_open=True),
+        status=400,
+    )
+
+
+@require_GET
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    # Case documents are never public media: every download is a permission check.
+    if not (
+        request.user.has_perm("shipments.view_document")
+        or request.user.has_perm("shipments.view_case")
+    ):
+        raise PermissionDenied
+    document = get_object_or_404(Document, pk=doc_pk, case_id=pk)
+    if not document.file:
+        raise Http404("This document has no file.")
+    name = document.file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@add_case
+@require_http_methods(["GET", "POST"])
+def case_import(request: HttpRequest) -> HttpResponse:
+    """Upload -> dry run (report shown, file kept in the session) -> confirm -> import."""
+    report = None
+    form = ImportForm()
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored:
+            messages.error(request, "Upload the file again: the dry run has expired.")
+            return redirect("shipments:case_import")
+        dataset = tablib.Dataset().load(stored, format="json")
+        report = cases_import(actor=request.user, dataset=dataset, dry_run=False)
+        if report.saved:
+            del request.session[IMPORT_SESSION_KEY]
+            messages.success(request, f"Imported {len(report.created)} case(s).")
+            return redirect("shipments:case_list")
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = cases_import(actor=request.user, dataset=form.dataset, dry_run=True)
+            if report.ok:
+                request.session[IMPORT_SESSION_KEY] = form.dataset.export("json")
+    return render(request, "shipments/case_import.html", {"form": form, "report": report})
+
+
+@add_case
+@require_GET
+def case_import_template(request: HttpRequest) -> HttpResponse:
+    from .importing import IMPORT_COLUMNS
+
+    dataset = tablib.Dataset(headers=list(IMPORT_COLUMNS))
+    dataset.append(
+        [
+            "PO-2026-0001",
+            "Example Motors GmbH",
+            "Example Trading Co.",
+            "",
+            "Supplier says: Baotou plant",
+            "oxide",
+            "Nd:75, Pr:25",
+            "2846901999",
+            "1000",
+            "DE",
+            "automotive",
+            "Example Motors GmbH",
+            "",
+            "2026-12-15",
+            "not_required",
+            "",
+            "",
+            "",
+            "no",
+            "",
+            "",
+        ]
+    )
+    response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lodestone-case-import.csv"'
+    return response
+
+
+@view_case
+@require_GET
+def hs_suggest(request: HttpRequest) -> HttpResponse:
+    form = request.GET.get("product_form", "")
+    elements = request.GET.getlist("elements")
+    codes = hs_code_suggestions(product_form=form, elements=elements) if form else []
+    return render(request, "shipments/_hs_options.html", {"codes": codes, "product_form": form})
