@@ -87,9 +87,7 @@ class Counter:
         self.created = self.updated = self.unchanged = 0
 
 
-def upsert(
-    model: type[models.Model], lookup: dict, values: dict, counter: Counter, *, clean=True
-):
+def upsert(model: type[models.Model], lookup: dict, values: dict, counter: Counter, *, clean=True):
     """update_or_create that saves only when something differs (no empty history rows)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -406,7 +404,11 @@ def _load_watch_lists(c: Counter) -> None:
         )
     for e in data["entries"]:
         number = numbers.get(e["announcement"])
-        aliases = [*(e.get("aliases") or []), *(e.get("aliases_zh") or []), *(e.get("branches") or [])]
+        aliases = [
+            *(e.get("aliases") or []),
+            *(e.get("aliases_zh") or []),
+            *(e.get("branches") or []),
+        ]
         upsert(
             WatchListEntry,
             {"watch_list": lists[e["list"]], "name": e["name"]},

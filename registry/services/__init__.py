@@ -13,13 +13,15 @@ from .lists import (
     approved_list_version_update,
 )
 from .measures import measure_create, measure_update, suspension_delete, suspension_set
-from .producers import producer_create, producer_update
+from .producers import producer_create, producer_group_save, producer_update
 from .quotas import (
     allocation_change_record,
     quota_allocation_delete,
     quota_allocation_set,
+    quota_batch_delete,
     quota_batch_issue,
     quota_cycle_upsert,
+    quota_utilisation_delete,
     quota_utilisation_report,
     quota_utilisation_rows,
 )
@@ -39,11 +41,14 @@ __all__ = [
     "measure_create",
     "measure_update",
     "producer_create",
+    "producer_group_save",
     "producer_update",
     "quota_allocation_delete",
     "quota_allocation_set",
+    "quota_batch_delete",
     "quota_batch_issue",
     "quota_cycle_upsert",
+    "quota_utilisation_delete",
     "quota_utilisation_report",
     "quota_utilisation_rows",
     "reference_change_record",

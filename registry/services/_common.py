@@ -31,7 +31,7 @@ def apply_changes(instance: models.Model, changes: dict[str, Any]) -> dict[str, 
     }
     unknown = sorted(set(changes) - names)
     if unknown:
-        raise ValidationError({f: "Unknown field." for f in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
     diff: dict[str, dict] = {}
     for field, new in changes.items():
         old = getattr(instance, field)
@@ -60,22 +60,22 @@ def group_ids_with_predecessors(group: ProducerGroup | None) -> list[int]:
 def category_elements(category: str) -> list[str]:
     if category == QuotaCategory.TOTAL:
         return []
-    return sorted(
-        Element.objects.filter(quota_category=category).values_list("symbol", flat=True)
-    )
+    return sorted(Element.objects.filter(quota_category=category).values_list("symbol", flat=True))
 
 
 def kind_forms(kind: str) -> list[str]:
-    return [ProductForm.ORE.value] if kind == QuotaKind.MINING else [f.value for f in SEPARATED_FORMS]
+    return (
+        [ProductForm.ORE.value] if kind == QuotaKind.MINING else [f.value for f in SEPARATED_FORMS]
+    )
 
 
 def window_union(
     a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None
 ) -> tuple[date | None, date | None]:
     """The smallest [from, to) covering both windows; None means open on that side."""
-    starts = [d for d in (a_from, b_from)]
+    starts = [a_from, b_from]
     start = None if None in starts else min(starts)
-    ends = [d for d in (a_to, b_to)]
+    ends = [a_to, b_to]
     end = None if None in ends else max(ends)
     return start, end
 

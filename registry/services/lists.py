@@ -122,7 +122,9 @@ def approved_list_version_create(
     version.save()
     if copy_from is not None:
         ApprovedListEntry.objects.bulk_create(
-            ApprovedListEntry(version=version, producer_id=e.producer_id, status=e.status, note=e.note)
+            ApprovedListEntry(
+                version=version, producer_id=e.producer_id, status=e.status, note=e.note
+            )
             for e in copy_from.entries.all()
         )
     return version

@@ -3,9 +3,9 @@
 from django.db import transaction
 
 from registry.choices import ChangeKind
-from registry.models import Producer
+from registry.models import Producer, ProducerGroup
 
-from ._common import apply_changes
+from ._common import apply_changes, group_ids_with_predecessors
 from .changes import reference_change_record
 
 
@@ -41,3 +41,31 @@ def producer_update(*, producer: Producer, actor=None, **changes) -> Producer:
             producer_ids=[producer.pk],
         )
     return producer
+
+
+@transaction.atomic
+def producer_group_save(*, group: ProducerGroup, actor=None) -> ProducerGroup:
+    """Save a group (new or edited); a change of successor or absorption date moves quota
+    holding, so it is recorded for the group, its predecessors and both successors."""
+    old = ProducerGroup.objects.filter(pk=group.pk).first() if group.pk else None
+    if actor is not None:
+        group._history_user = actor
+    group.full_clean()
+    group.save()
+    if old is None:
+        return group
+    if (old.successor_id, old.absorbed_on) != (group.successor_id, group.absorbed_on):
+        ids = set(group_ids_with_predecessors(group))
+        ids |= {pk for pk in (old.successor_id, group.successor_id) if pk}
+        reference_change_record(
+            kind=ChangeKind.PRODUCER,
+            summary=f"{group} succession changed",
+            actor=actor,
+            source=group,
+            details={
+                "successor": {"old": old.successor_id, "new": group.successor_id},
+                "absorbed_on": {"old": old.absorbed_on, "new": group.absorbed_on},
+            },
+            group_ids=ids,
+        )
+    return group

@@ -142,20 +142,80 @@ def quota_allocation_set(
     actor=None,
     confidence: str = QuotaConfidence.REPORTED,
     source: str = "",
+    allocation: QuotaAllocation | None = None,
 ) -> QuotaAllocation:
-    """Set a group's allocation (t REO; None = not known) of one kind and category in a batch."""
-    alloc = QuotaAllocation.objects.filter(
-        batch=batch, group=group, kind=kind, category=category
-    ).first()
+    """Set a group's allocation (t REO; None = not known) of one kind and category in a batch.
+
+    Pass `allocation` to edit that row (its batch, group, kind or category may change too);
+    otherwise the row is found by batch x group x kind x category or created.
+    """
+    previous = None
+    if allocation is not None:
+        alloc = QuotaAllocation.objects.select_related("batch__cycle", "group").get(
+            pk=allocation.pk
+        )
+        previous = QuotaAllocation.objects.select_related("batch__cycle", "group").get(
+            pk=allocation.pk
+        )
+    else:
+        alloc = QuotaAllocation.objects.filter(
+            batch=batch, group=group, kind=kind, category=category
+        ).first()
     created = alloc is None
     if created:
-        alloc = QuotaAllocation(batch=batch, group=group, kind=kind, category=category)
-    diff = apply_changes(alloc, {"tonnes": tonnes, "confidence": confidence, "source": source})
+        alloc = QuotaAllocation()
+    diff = apply_changes(
+        alloc,
+        {
+            "batch": batch,
+            "group": group,
+            "kind": kind,
+            "category": category,
+            "tonnes": tonnes,
+            "confidence": confidence,
+            "source": source,
+        },
+    )
     _with_actor(alloc, actor).full_clean()
     alloc.save()
     if created or diff:
-        allocation_change_record(allocations=[alloc], actor=actor, details={"changes": diff})
+        touched = [alloc] if previous is None else [alloc, previous]
+        allocation_change_record(allocations=touched, actor=actor, details={"changes": diff})
     return alloc
+
+
+@transaction.atomic
+def quota_batch_delete(*, batch: QuotaBatch, actor=None) -> None:
+    """Withdraw a batch (and its allocations)."""
+    allocations = list(batch.allocations.select_related("group", "batch__cycle"))
+    reference_change_record(
+        kind=ChangeKind.QUOTA_BATCH,
+        summary=f"{batch} withdrawn",
+        actor=actor,
+        source=batch.cycle,
+        details={"deleted": str(batch), "allocations": [str(a) for a in allocations]},
+        date_from=year_start(batch.cycle.year),
+    )
+    _with_actor(batch, actor).delete()
+
+
+@transaction.atomic
+def quota_utilisation_delete(*, utilisation: QuotaUtilisation, actor=None) -> None:
+    keys = allocation_keys(
+        group=utilisation.group,
+        kind=utilisation.kind,
+        category=utilisation.category,
+        year=utilisation.cycle.year,
+    )
+    reference_change_record(
+        kind=ChangeKind.QUOTA_UTILISATION,
+        summary=f"Utilisation report withdrawn: {utilisation}",
+        actor=actor,
+        source=utilisation.cycle,
+        details={"deleted": str(utilisation)},
+        **keys,
+    )
+    _with_actor(utilisation, actor).delete()
 
 
 @transaction.atomic
@@ -193,7 +253,7 @@ def allocation_change_record(*, allocations, actor=None, details: dict | None = 
         kind=ChangeKind.QUOTA_ALLOCATION,
         summary=summary,
         actor=actor,
-        source=source if source is not None else (first if len(allocations) == 1 else None),
+        source=source if source is not None else (first if first.pk else None),
         details={
             **(details or {}),
             "allocations": [
@@ -226,17 +286,31 @@ def quota_utilisation_report(
     tonnes_used: Decimal,
     actor=None,
     source: str = "",
+    utilisation: QuotaUtilisation | None = None,
 ) -> QuotaUtilisation:
-    """Record the tonnes a group has used of its yearly allocation as of a date."""
-    util = QuotaUtilisation.objects.filter(
-        cycle=cycle, group=group, kind=kind, category=category, reported_on=reported_on
-    ).first()
+    """Record the tonnes a group has used of its yearly allocation as of a date (pass
+    `utilisation` to correct that report)."""
+    if utilisation is not None:
+        util = QuotaUtilisation.objects.get(pk=utilisation.pk)
+    else:
+        util = QuotaUtilisation.objects.filter(
+            cycle=cycle, group=group, kind=kind, category=category, reported_on=reported_on
+        ).first()
     created = util is None
     if created:
-        util = QuotaUtilisation(
-            cycle=cycle, group=group, kind=kind, category=category, reported_on=reported_on
-        )
-    diff = apply_changes(util, {"tonnes_used": tonnes_used, "source": source})
+        util = QuotaUtilisation()
+    diff = apply_changes(
+        util,
+        {
+            "cycle": cycle,
+            "group": group,
+            "kind": kind,
+            "category": category,
+            "reported_on": reported_on,
+            "tonnes_used": tonnes_used,
+            "source": source,
+        },
+    )
     _with_actor(util, actor).full_clean()
     util.save()
     if created or diff:
