@@ -18,6 +18,7 @@ ENUM_NAME_OVERRIDES = {
     "FacilityKindEnum": "registry.choices.FacilityKind",
     "QuotaKindEnum": "registry.choices.QuotaKind",
     "ChangeKindEnum": "registry.choices.ChangeKind",
+    "ProductFormEnum": "registry.choices.ProductForm",
 }
 
 # Used by the schema view and `manage.py spectacular --custom-settings api.schema.SCHEMA_SETTINGS`

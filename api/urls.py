@@ -26,6 +26,7 @@ router.register("list-versions", registry.ApprovedListVersionViewSet, basename="
 router.register("quota-cycles", registry.QuotaCycleViewSet, basename="quota-cycle")
 router.register("quota-batches", registry.QuotaBatchViewSet, basename="quota-batch")
 router.register("measures", registry.MeasureViewSet, basename="measure")
+router.register("suspensions", registry.SuspensionViewSet, basename="suspension")
 router.register("watch-lists", registry.WatchListViewSet, basename="watch-list")
 router.register("watch-list-entries", registry.WatchListEntryViewSet, basename="watch-list-entry")
 router.register("reference-changes", registry.ReferenceChangeViewSet, basename="reference-change")

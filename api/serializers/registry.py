@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from registry.choices import Layer, ProductForm
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
@@ -19,8 +20,7 @@ from registry.models import (
     WatchList,
     WatchListEntry,
 )
-
-STRINGS = serializers.ListField(child=serializers.CharField(), read_only=True)
+from registry.validators import validate_country_code, validate_hs_code
 
 
 class ElementSerializer(serializers.ModelSerializer):
@@ -355,3 +355,107 @@ class ReferenceChangeSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
+
+
+# --- inputs for staff writes (registry.services) --------------------------------------------
+
+TONNES = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+
+class ListVersionCreateSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=120)
+    effective_from = serializers.DateField()
+    source_document = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    is_demo = serializers.BooleanField(required=False)
+    copy_from = serializers.PrimaryKeyRelatedField(
+        queryset=ApprovedListVersion.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Start the draft with this version's entries.",
+    )
+
+
+class ListEntrySetSerializer(serializers.Serializer):
+    producer = serializers.PrimaryKeyRelatedField(queryset=Producer.objects.all())
+    status = serializers.ChoiceField(choices=ApprovedListEntry._meta.get_field("status").choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class QuotaBatchIssueSerializer(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1, max_value=999)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    notice_number = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    mining_total = serializers.DecimalField(required=False, allow_null=True, **TONNES)
+    smelting_total = serializers.DecimalField(required=False, allow_null=True, **TONNES)
+    confidence = serializers.ChoiceField(
+        choices=QuotaBatch._meta.get_field("confidence").choices, required=False
+    )
+    notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class QuotaAllocationSetSerializer(serializers.Serializer):
+    group = serializers.PrimaryKeyRelatedField(queryset=ProducerGroup.objects.all())
+    kind = serializers.ChoiceField(choices=QuotaAllocation._meta.get_field("kind").choices)
+    category = serializers.ChoiceField(choices=QuotaAllocation._meta.get_field("category").choices)
+    tonnes = serializers.DecimalField(allow_null=True, help_text="Null: not known.", **TONNES)
+    confidence = serializers.ChoiceField(
+        choices=QuotaAllocation._meta.get_field("confidence").choices, required=False
+    )
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class MeasureUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False)
+    layers = serializers.ListField(
+        child=serializers.ChoiceField(choices=Layer.choices), required=False, allow_empty=False
+    )
+    elements = serializers.SlugRelatedField(
+        slug_field="symbol", queryset=Element.objects.all(), many=True, required=False
+    )
+    forms = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProductForm.choices), required=False
+    )
+    hs_codes = serializers.ListField(
+        child=serializers.CharField(max_length=10, validators=[validate_hs_code]), required=False
+    )
+    published_on = serializers.DateField(required=False, allow_null=True)
+    effective_from = serializers.DateField(required=False)
+    effective_to = serializers.DateField(required=False, allow_null=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    scope_notes = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(
+        choices=Measure._meta.get_field("confidence").choices, required=False
+    )
+
+
+class SuspensionWriteSerializer(serializers.Serializer):
+    measure = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all())
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True, help_text="Exclusive; null: until notice.")
+    suspended_by = serializers.PrimaryKeyRelatedField(
+        queryset=Measure.objects.all(), required=False, allow_null=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class WatchEntryWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    name_zh = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, max_length=50
+    )
+    country = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, validators=[validate_country_code]
+    )
+    status = serializers.ChoiceField(
+        choices=WatchListEntry._meta.get_field("status").choices, required=False
+    )
+    suspended_until = serializers.DateField(required=False, allow_null=True)
+    date_added = serializers.DateField(required=False, allow_null=True)
+    announcement = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(
+        choices=WatchListEntry._meta.get_field("confidence").choices, required=False
+    )
+    source = serializers.CharField(max_length=500, required=False, allow_blank=True)

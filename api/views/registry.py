@@ -1,11 +1,13 @@
 """Reference data: everyone with view rights reads it; staff write through registry services."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.serializers import registry as s
+from registry import services
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
@@ -16,12 +18,18 @@ from registry.models import (
     QuotaBatch,
     QuotaCycle,
     ReferenceChange,
+    Suspension,
     WatchList,
     WatchListEntry,
 )
-from registry.services.lists import approved_list_diff
 
 from .base import ReadOnlyViewSet
+
+VALIDATION_ERROR = OpenApiResponse(description="Field-by-field validation errors.")
+
+
+def _created(serializer_class, obj, code=status.HTTP_201_CREATED) -> Response:
+    return Response(serializer_class(obj).data, status=code)
 
 
 @extend_schema(tags=["reference data"])
@@ -46,8 +54,15 @@ class ProducerViewSet(ReadOnlyViewSet):
     filterset_fields = ["group", "kind", "confidence", "is_demo"]
 
 
+@extend_schema_view(
+    create=extend_schema(
+        summary="Create a draft list version (staff)",
+        request=s.ListVersionCreateSerializer,
+        responses={201: s.ApprovedListVersionDetailSerializer, 400: VALIDATION_ERROR},
+    )
+)
 @extend_schema(tags=["reference data"])
-class ApprovedListVersionViewSet(ReadOnlyViewSet):
+class ApprovedListVersionViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     queryset = ApprovedListVersion.objects.select_related("published_by").prefetch_related(
         Prefetch("entries", queryset=ApprovedListEntry.objects.select_related("producer"))
     )
@@ -67,7 +82,7 @@ class ApprovedListVersionViewSet(ReadOnlyViewSet):
         query = s.ListDiffQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         a, b = query.validated_data.get("a"), query.validated_data["b"]
-        diff = approved_list_diff(a, b)
+        diff = services.approved_list_diff(a, b)
         data = {
             "a": a.pk if a else None,
             "b": b.pk,
@@ -76,6 +91,49 @@ class ApprovedListVersionViewSet(ReadOnlyViewSet):
             "status_changed": diff.status_changed,
         }
         return Response(s.ListDiffSerializer(data).data)
+
+    def create(self, request):
+        data = s.ListVersionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.approved_list_version_create(actor=request.user, **data.validated_data)
+        return _created(
+            s.ApprovedListVersionDetailSerializer, self.get_queryset().get(pk=version.pk)
+        )
+
+    @extend_schema(
+        summary="Put a producer on a draft version with a status (staff)",
+        request=s.ListEntrySetSerializer,
+        responses={201: s.ApprovedListEntrySerializer, 400: VALIDATION_ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="entries",
+        required_perms={"POST": ["registry.add_approvedlistentry"]},
+    )
+    def entry_set(self, request, pk=None):
+        version = self.get_object()
+        data = s.ListEntrySetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.approved_list_entry_set(
+            version=version, actor=request.user, **data.validated_data
+        )
+        return _created(s.ApprovedListEntrySerializer, entry)
+
+    @extend_schema(
+        summary="Publish a draft version; affected open cases are re-scored (staff)",
+        request=None,
+        responses={201: s.ReferenceChangeSerializer, 400: VALIDATION_ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        required_perms={"POST": ["registry.change_approvedlistversion"]},
+    )
+    def publish(self, request, pk=None):
+        version = self.get_object()
+        change = services.approved_list_publish(version, actor=request.user)
+        return _created(s.ReferenceChangeSerializer, change)
 
 
 @extend_schema(tags=["reference data"])
@@ -91,6 +149,24 @@ class QuotaCycleViewSet(ReadOnlyViewSet):
     detail_serializer_class = s.QuotaCycleDetailSerializer
     filterset_fields = ["year", "published"]
 
+    @extend_schema(
+        summary="Issue (or correct) a quota batch of this cycle (staff)",
+        request=s.QuotaBatchIssueSerializer,
+        responses={201: s.QuotaBatchSerializer, 400: VALIDATION_ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="batches",
+        required_perms={"POST": ["registry.add_quotabatch", "registry.change_quotabatch"]},
+    )
+    def batch_issue(self, request, pk=None):
+        cycle = self.get_object()
+        data = s.QuotaBatchIssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = services.quota_batch_issue(cycle=cycle, actor=request.user, **data.validated_data)
+        return _created(s.QuotaBatchSerializer, batch)
+
 
 @extend_schema(tags=["reference data"])
 class QuotaBatchViewSet(ReadOnlyViewSet):
@@ -98,14 +174,85 @@ class QuotaBatchViewSet(ReadOnlyViewSet):
     serializer_class = s.QuotaBatchSerializer
     filterset_fields = ["cycle"]
 
+    @extend_schema(
+        summary="Set a group's allocation in this batch (staff)",
+        request=s.QuotaAllocationSetSerializer,
+        responses={201: s.QuotaAllocationSerializer, 400: VALIDATION_ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="allocations",
+        required_perms={
+            "POST": ["registry.add_quotaallocation", "registry.change_quotaallocation"]
+        },
+    )
+    def allocation_set(self, request, pk=None):
+        batch = self.get_object()
+        data = s.QuotaAllocationSetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        allocation = services.quota_allocation_set(
+            batch=batch, actor=request.user, **data.validated_data
+        )
+        return _created(s.QuotaAllocationSerializer, allocation)
 
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        summary="Change a measure; cases in its old and new scope are re-scored (staff)",
+        request=s.MeasureUpdateSerializer,
+        responses={200: s.MeasureSerializer, 400: VALIDATION_ERROR},
+    )
+)
 @extend_schema(tags=["reference data"])
-class MeasureViewSet(ReadOnlyViewSet):
+class MeasureViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
     queryset = Measure.objects.prefetch_related(
         "issuers", "elements", "suspensions__measure", "suspensions__suspended_by"
     )
     serializer_class = s.MeasureSerializer
     filterset_fields = ["confidence", "is_demo"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, pk=None):
+        measure = self.get_object()
+        data = s.MeasureUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.measure_update(measure=measure, actor=request.user, **data.validated_data)
+        return Response(s.MeasureSerializer(self.get_queryset().get(pk=measure.pk)).data)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Suspend a measure for a window (staff)",
+        request=s.SuspensionWriteSerializer,
+        responses={201: s.SuspensionSerializer, 400: VALIDATION_ERROR},
+    ),
+    update=extend_schema(
+        summary="Change a suspension's window, instrument or note (staff)",
+        request=s.SuspensionWriteSerializer,
+        responses={200: s.SuspensionSerializer, 400: VALIDATION_ERROR},
+    ),
+)
+@extend_schema(tags=["reference data"])
+class SuspensionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
+    queryset = Suspension.objects.select_related("measure", "suspended_by")
+    serializer_class = s.SuspensionSerializer
+    filterset_fields = ["measure"]
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def create(self, request):
+        data = s.SuspensionWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        suspension = services.suspension_set(actor=request.user, **data.validated_data)
+        return _created(s.SuspensionSerializer, suspension)
+
+    def update(self, request, pk=None):
+        suspension = self.get_object()
+        data = s.SuspensionWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {"suspended_by": None, "note": "", **data.validated_data}
+        suspension = services.suspension_set(suspension=suspension, actor=request.user, **values)
+        return _created(s.SuspensionSerializer, suspension, status.HTTP_200_OK)
 
 
 @extend_schema(tags=["reference data"])
@@ -114,12 +261,54 @@ class WatchListViewSet(ReadOnlyViewSet):
     serializer_class = s.WatchListSerializer
     detail_serializer_class = s.WatchListDetailSerializer
 
+    @extend_schema(
+        summary="Add an entry (or change the entry of that name) on this list (staff)",
+        request=s.WatchEntryWriteSerializer,
+        responses={201: s.WatchListEntrySerializer, 400: VALIDATION_ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="entries",
+        required_perms={"POST": ["registry.add_watchlistentry", "registry.change_watchlistentry"]},
+    )
+    def entry_upsert(self, request, pk=None):
+        watch_list = self.get_object()
+        data = s.WatchEntryWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.watch_list_entry_upsert(
+            watch_list=watch_list, actor=request.user, **data.validated_data
+        )
+        return _created(s.WatchListEntrySerializer, entry)
 
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        summary="Change a watch-list entry; cases naming the party are re-scored (staff)",
+        request=s.WatchEntryWriteSerializer,
+        responses={200: s.WatchListEntrySerializer, 400: VALIDATION_ERROR},
+    )
+)
 @extend_schema(tags=["reference data"])
-class WatchListEntryViewSet(ReadOnlyViewSet):
-    queryset = WatchListEntry.objects.all()
+class WatchListEntryViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
+    queryset = WatchListEntry.objects.select_related("watch_list")
     serializer_class = s.WatchListEntrySerializer
     filterset_fields = ["watch_list", "status"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, pk=None):
+        entry = self.get_object()
+        data = s.WatchEntryWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        entry = services.watch_list_entry_upsert(
+            watch_list=entry.watch_list,
+            entry=entry,
+            name=values.pop("name", entry.name),
+            actor=request.user,
+            **values,
+        )
+        return _created(s.WatchListEntrySerializer, entry, status.HTTP_200_OK)
 
 
 @extend_schema_view(
