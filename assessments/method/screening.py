@@ -33,7 +33,9 @@ _CJK_SUFFIXES = (
 _CJK_PREFIXES = ("株式会社", "有限会社")
 # Matched as whole trailing words after punctuation became spaces ("s.a." -> "s a").
 _LATIN_SUFFIXES = (
+    ("gmbh", "and", "co", "kg"),  # "GmbH & Co. KG", before "kg" alone would split it
     ("limited", "partnership"),
+    ("kg",),
     ("s", "a"),
     ("s", "p", "a"),
     ("b", "v"),

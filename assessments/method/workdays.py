@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from assessments.method.inputs import CalendarFacts
 
@@ -38,7 +38,7 @@ class WorkdayCount:
         return f"{years} holiday {verb} not loaded: counted weekends only - verify"
 
 
-@cache
+@lru_cache(maxsize=64)
 def _lookup(calendar: CalendarFacts) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     # Calendars are frozen and hashable, so the sets are built once per calendar.
     return frozenset(calendar.holidays), frozenset(calendar.makeup_workdays)

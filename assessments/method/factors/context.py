@@ -69,3 +69,14 @@ def measure_evidence(measure: MeasureFacts) -> Evidence:
 def element_list(case: CaseFacts) -> str:
     symbols = [element.symbol for element in case.elements]
     return ", ".join(symbols) if symbols else "no declared elements"
+
+
+def short_title(title: str) -> str:
+    """'MOFCOM/GACC Announcement No. 18 of 2025 (medium ...)' -> the part before '('."""
+    return title.split(" (", 1)[0].strip() or title
+
+
+def joined(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,59 @@
+"""Lodestone's assessment method: plain facts in, a banded, explained result out.
+
+Pure by design (no Django, no I/O, no clock): `today` and `as_of` are inputs, so an old
+assessment replays from its stored inputs to the same result. See docs/method.md.
+"""
+
+from assessments.method.engine import METHOD_VERSION, assess
+from assessments.method.inputs import (
+    AllocationFacts,
+    ApprovedListFacts,
+    AssessmentInputs,
+    CalendarFacts,
+    CaseFacts,
+    DocumentFacts,
+    ElementFacts,
+    LicenceFacts,
+    MeasureFacts,
+    MethodSettings,
+    ProducerFacts,
+    QuotaFacts,
+    QuotaFallbackFacts,
+    SuspensionFacts,
+    WatchEntryFacts,
+    canonical_json,
+)
+from assessments.method.result import AssessmentResult, Evidence, FactorResult
+from assessments.method.screening import Match, match_party, normalise_party, prefilter
+from assessments.method.workdays import WorkdayCount, add_working_days, working_days_between
+
+__all__ = [
+    "METHOD_VERSION",
+    "AllocationFacts",
+    "ApprovedListFacts",
+    "AssessmentInputs",
+    "AssessmentResult",
+    "CalendarFacts",
+    "CaseFacts",
+    "DocumentFacts",
+    "ElementFacts",
+    "Evidence",
+    "FactorResult",
+    "LicenceFacts",
+    "Match",
+    "MeasureFacts",
+    "MethodSettings",
+    "ProducerFacts",
+    "QuotaFacts",
+    "QuotaFallbackFacts",
+    "SuspensionFacts",
+    "WatchEntryFacts",
+    "WorkdayCount",
+    "add_working_days",
+    "assess",
+    "canonical_json",
+    "match_party",
+    "normalise_party",
+    "prefilter",
+    "working_days_between",
+]

@@ -1,0 +1,89 @@
+"""Documents: are the documents the licensing pathway requires present and unexpired?"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assessments.method.choices import (
+    CERTIFICATE_DOCUMENTS,
+    DOCUMENT_LABELS,
+    GENERAL_LICENCE_DOCUMENTS,
+    INDIVIDUAL_LICENCE_DOCUMENTS,
+    Severity,
+)
+from assessments.method.factors.context import Context, joined
+from assessments.method.inputs import DocumentFacts
+from assessments.method.result import Evidence, FactorResult, worst
+
+FACTOR = "documents"
+_COUNTING = ("provided", "verified")
+
+
+def required_documents(ctx: Context) -> tuple[str, ...]:
+    if not ctx.licence_required:
+        return ()
+    if ctx.case.licence.general_licence:
+        return GENERAL_LICENCE_DOCUMENTS
+    return INDIVIDUAL_LICENCE_DOCUMENTS
+
+
+def _label(doc_type: str) -> str:
+    return DOCUMENT_LABELS.get(doc_type, doc_type.replace("_", " "))
+
+
+def _counts(document: DocumentFacts, as_of: dt.date) -> bool:
+    unexpired = document.expires_on is None or document.expires_on >= as_of
+    return document.status in _COUNTING and unexpired
+
+
+def _problem(doc_type: str, copies: list[DocumentFacts], as_of: dt.date) -> str:
+    """Why a required document does not count ('' when one copy does)."""
+    if any(_counts(copy, as_of) for copy in copies):
+        return ""
+    expired = [c for c in copies if c.status in _COUNTING and c.expires_on is not None]
+    if expired:
+        latest = max(c.expires_on for c in expired if c.expires_on is not None)
+        return f"expired on {latest}"
+    if any(copy.status == "rejected" for copy in copies):
+        return "rejected"
+    return "missing"
+
+
+def _step(doc_type: str, problem: str) -> str:
+    if problem == "missing":
+        return f"upload the {_label(doc_type)}"
+    if problem == "rejected":
+        return f"replace the rejected {_label(doc_type)}"
+    return f"renew the {_label(doc_type)} ({problem})"
+
+
+def documents(ctx: Context) -> FactorResult:
+    required = required_documents(ctx)
+    if not required:
+        return FactorResult(FACTOR, "none", "No licence is required, so no licence file is needed.")
+    as_of = ctx.as_of
+    by_type: dict[str, list[DocumentFacts]] = {}
+    for document in ctx.case.documents:
+        by_type.setdefault(document.doc_type, []).append(document)
+    problems = {t: _problem(t, by_type.get(t, []), as_of) for t in required}
+    problems = {t: p for t, p in problems.items() if p}
+    evidence = tuple(
+        Evidence("document", doc_type, f"{_label(doc_type)} ({copy.status})")
+        for doc_type in required
+        for copy in by_type.get(doc_type, [])
+    )
+    pathway = "general licence" if ctx.case.licence.general_licence else "individual licence"
+    if not problems:
+        unverified = [t for t in required if all(c.status != "verified" for c in by_type[t])]
+        severity: Severity = "low" if unverified else "none"
+        reason = f"All {len(required)} documents for the {pathway} are on file"
+        reason += f"; {len(unverified)} not yet verified." if unverified else "."
+        return FactorResult(FACTOR, severity, reason, evidence)
+    severity = worst(
+        "high" if any(t in CERTIFICATE_DOCUMENTS for t in problems) else "none",
+        "medium",
+    )
+    listed = joined([f"{_label(t)} ({p})" for t, p in problems.items()])
+    reason = f"The {pathway} file lacks: {listed}."
+    steps = tuple(_step(t, p) for t, p in problems.items())
+    return FactorResult(FACTOR, severity, reason, evidence, steps)

@@ -1,0 +1,251 @@
+"""The method on realistic cases built from the reference facts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from assessments.method import (
+    AssessmentInputs,
+    AssessmentResult,
+    LicenceFacts,
+    add_working_days,
+    assess,
+)
+from assessments.method.choices import BAND_RANK, SEVERITY_RANK
+from tests.assessments.method.reference_facts import (
+    CALENDAR,
+    GOLDEN_DRAGON,
+    HUAMEI,
+    SHIP_DATE,
+    D,
+    approved_list,
+    licensed_dy_case,
+    make_case,
+    make_inputs,
+    quota_unpublished,
+)
+
+
+def at_least(result: AssessmentResult, band: str) -> bool:
+    return BAND_RANK[result.band] >= BAND_RANK[band]
+
+
+def severity_at_least(result: AssessmentResult, factor: str, severity: str) -> bool:
+    return SEVERITY_RANK[result.factor(factor).severity] >= SEVERITY_RANK[severity]
+
+
+def working_days_before(day: dt.date, n: int) -> dt.date:
+    """The date from which `day` is the n-th working day."""
+    start = day
+    while add_working_days(start, n, CALENDAR).day != day:
+        start -= dt.timedelta(days=1)
+    return start
+
+
+def ho_oxide(as_of: dt.date) -> AssessmentInputs:
+    case = make_case(("Ho",), producer=GOLDEN_DRAGON, licence=LicenceFacts("not_applied"))
+    return make_inputs(case, as_of=as_of, today=as_of - dt.timedelta(days=60))
+
+
+def test_ndpr_oxide_from_an_approved_northern_plant_with_nothing_missing_is_low() -> None:
+    result = assess(make_inputs())
+    assert result.band == "low"
+    assert not result.licence_required
+    assert all(factor.severity == "none" for factor in result.factors)
+    assert "no measure in force" in result.factor("licence").reason
+
+
+def test_dy_oxide_with_a_granted_valid_licence_and_complete_file_is_low() -> None:
+    result = assess(make_inputs(licensed_dy_case()))
+    assert result.licence_required
+    assert result.band == "low"
+    assert result.factor("licence").severity == "none"
+    assert "valid until 2026-12-31" in result.factor("licence").reason
+
+
+def test_the_same_dy_oxide_from_an_unlisted_producer_is_at_least_high() -> None:
+    result = assess(make_inputs(licensed_dy_case(), approved_list=approved_list("not_listed")))
+    assert at_least(result, "high")
+    producer = result.factor("producer_eligibility")
+    assert producer.severity == "high"
+    assert "is not on the approved-producer list 2026-01" in producer.reason
+    assert producer.evidence[1].kind == "list_version"
+
+
+def test_no_declared_producer_is_at_least_high() -> None:
+    result = assess(make_inputs(make_case(producer=None, supplier_text="a Shanghai trader")))
+    assert result.factor("producer_eligibility").severity == "high"
+    assert at_least(result, "high")
+
+
+def test_no_list_in_force_is_high() -> None:
+    result = assess(make_inputs(approved_list=None))
+    assert result.factor("producer_eligibility").severity == "high"
+
+
+def test_tb_metal_applied_for_ten_working_days_before_shipping_is_at_least_high() -> None:
+    applied_on = working_days_before(SHIP_DATE, 10)
+    case = licensed_dy_case(
+        elements=make_case(("Tb",)).elements,
+        product_form="metal",
+        licence=LicenceFacts("applied", applied_on=applied_on),
+    )
+    result = assess(make_inputs(case))
+    due = add_working_days(applied_on, 45, CALENDAR).day
+    assert due is not None
+    licence = result.factor("licence")
+    assert at_least(result, "high")
+    assert licence.severity == "high"
+    assert f"Licence decision due {due}, {(due - SHIP_DATE).days} days after the ship date" in (
+        licence.reason
+    )
+    assert result.decision_due == due
+
+
+def test_a_decision_due_before_the_ship_date_is_low_and_says_chase() -> None:
+    case = licensed_dy_case(licence=LicenceFacts("applied", applied_on=D("2026-03-02")))
+    result = assess(make_inputs(case))
+    licence = result.factor("licence")
+    assert licence.severity == "low"
+    assert licence.reason.startswith("Decision due 2026-05-08; chase MOFCOM")
+
+
+def test_a_denied_licence_is_critical() -> None:
+    case = licensed_dy_case(licence=LicenceFacts("denied", "LIC-2026-0042", D("2026-03-02")))
+    result = assess(make_inputs(case))
+    assert result.band == "critical"
+    assert result.factors[0].factor == "licence"
+    assert result.score >= 76
+
+
+def test_ndfeb_magnets_need_a_licence_only_with_dy_or_tb() -> None:
+    with_dy = make_case(("Nd", "Pr", "Dy"), product_form="magnet", producer=GOLDEN_DRAGON)
+    without = make_case(("Nd", "Pr"), product_form="magnet")
+    assert assess(make_inputs(with_dy)).licence_required
+    result = assess(make_inputs(without))
+    assert not result.licence_required
+    assert result.band == "low"
+
+
+def test_ho_oxide_before_no_70_ends_needs_no_licence() -> None:
+    result = assess(ho_oxide(D("2026-11-09")))
+    assert not result.licence_required
+    assert "suspended" in result.factor("licence").reason
+    assert result.factor("product_scope").severity == "low"  # the suspension ends tomorrow
+
+
+def test_ho_oxide_from_the_day_no_70_ends_needs_a_licence_and_says_verify() -> None:
+    result = assess(ho_oxide(D("2026-11-10")))
+    assert result.licence_required
+    scope = result.factor("product_scope")
+    assert severity_at_least(result, "product_scope", "medium")
+    assert "suspension lapsed on 2026-11-10 - verify" in scope.reason
+    assert result.factor("licence").severity == "high"  # not applied
+
+
+def test_smco_magnet_material_needs_a_licence() -> None:
+    case = make_case(("Sm",), product_form="magnet", producer=GOLDEN_DRAGON)
+    result = assess(make_inputs(case))
+    assert result.licence_required
+    assert "No. 18 of 2025" in result.factor("product_scope").reason
+
+
+def test_exporting_ndfeb_magnet_preparation_technology_is_critical() -> None:
+    case = make_case(("Nd", "Pr", "Dy"), product_form="technology", producer=None)
+    result = assess(make_inputs(case))
+    assert result.band == "critical"
+    scope = result.factor("product_scope")
+    assert scope.severity == "critical"
+    assert "Export is prohibited" in scope.reason
+    assert result.factor("producer_eligibility").severity == "none"  # not rare earth output
+
+
+def test_military_end_use_of_dy_oxide_is_critical() -> None:
+    result = assess(make_inputs(licensed_dy_case(end_use="defence")))
+    assert result.band == "critical"
+    assert result.factor("end_use").severity == "critical"
+
+
+def test_defence_end_use_of_an_uncontrolled_item_is_high() -> None:
+    result = assess(make_inputs(make_case(end_use="defence")))
+    assert result.factor("end_use").severity == "high"
+
+
+def test_semiconductor_end_use_is_medium() -> None:
+    result = assess(make_inputs(make_case(end_use="semiconductors")))
+    assert result.factor("end_use").severity == "medium"
+
+
+def test_an_end_user_matching_a_watch_list_entry_despite_suffix_and_punctuation() -> None:
+    result = assess(make_inputs(make_case(end_user="LOCKHEED MARTIN CORP.")))
+    end_use = result.factor("end_use")
+    assert end_use.severity == "high"
+    assert at_least(result, "high")
+    assert end_use.evidence[0].kind == "watch_entry"
+    assert "Lockheed Martin Corporation" in end_use.evidence[0].label
+    assert "match score 100" in end_use.evidence[0].label
+
+
+def test_a_strong_match_for_a_licensed_item_is_critical() -> None:
+    result = assess(make_inputs(licensed_dy_case(consignee="Lockheed Martin Corp")))
+    assert result.factor("end_use").severity == "critical"
+
+
+def test_a_match_on_a_terminated_entry_is_medium_review() -> None:
+    result = assess(make_inputs(make_case(consignee="Gibbs&Cox Inc")))
+    end_use = result.factor("end_use")
+    assert end_use.severity == "medium"
+    assert "review" in end_use.reason
+
+
+def test_a_2025_shipment_with_unpublished_quota_names_the_fallback_cycle() -> None:
+    inputs = make_inputs(
+        as_of=D("2025-09-15"),
+        today=D("2025-08-01"),
+        quota=quota_unpublished(2025, "china-northern"),
+    )
+    result = assess(inputs)
+    quota = result.factor("quota_headroom")
+    assert quota.severity == "medium"
+    assert quota.reason.startswith(
+        "2025 quota volumes are unpublished; judged on 2024 batch 1 allocations"
+    )
+    assert quota.evidence[0].label == "2024 batch 1 quota allocations (official)"
+    assert result.band == "medium"
+
+
+def test_dy_from_a_northern_plant_has_no_ionic_allocation() -> None:
+    case = licensed_dy_case(producer=HUAMEI)
+    result = assess(make_inputs(case))
+    quota = result.factor("quota_headroom")
+    assert quota.severity == "high"
+    assert "no ionic mining allocation" in quota.reason
+    assert "published only as a total" in quota.reason
+
+
+def test_result_round_trips_and_carries_the_inputs_hash() -> None:
+    inputs = make_inputs(licensed_dy_case())
+    result = assess(inputs)
+    assert AssessmentResult.from_dict(result.to_dict()) == result
+    assert result.inputs_hash == inputs.inputs_hash()
+    replayed = assess(AssessmentInputs.from_dict(inputs.to_dict()))
+    assert replayed == result
+
+
+def test_factors_are_sorted_worst_first_in_a_stable_order() -> None:
+    result = assess(make_inputs(make_case(producer=None, end_use="semiconductors")))
+    ranks = [SEVERITY_RANK[f.severity] for f in result.factors]
+    assert ranks == sorted(ranks, reverse=True)
+    none_factors = [f.factor for f in result.factors if f.severity == "none"]
+    assert none_factors == [
+        n for n in ("product_scope", "licence", "documents") if n in none_factors
+    ]
+    assert result.summary == result.factors[0].reason
+
+
+def test_as_of_decides_not_today() -> None:
+    # Same case, ship date before No. 18 took effect: no licence needed then.
+    inputs = make_inputs(licensed_dy_case(), as_of=D("2025-03-01"), today=D("2025-02-01"))
+    assert not assess(inputs).licence_required
+    assert assess(dataclasses.replace(inputs, as_of=D("2025-04-04"))).licence_required
