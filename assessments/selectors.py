@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, DateField, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rapidfuzz import fuzz, process
@@ -643,3 +644,92 @@ def assessment_diff(a: Assessment | None, b: Assessment) -> list[FactorChange]:
                 )
             )
     return changes
+
+
+# ------------------------------------------------------------------------------- sweep
+
+
+def _date_boundaries() -> list[dt.date]:
+    """Days on which some measure, suspension or list version starts or stops applying."""
+    days: set[dt.date] = set()
+    for start, end in Measure.objects.values_list("effective_from", "effective_to"):
+        days.update(d for d in (start, end) if d)
+    for start, end in Suspension.objects.values_list("starts_on", "ends_on"):
+        days.update(d for d in (start, end) if d)
+    days.update(
+        ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED).values_list(
+            "effective_from", flat=True
+        )
+    )
+    return sorted(days)
+
+
+def _crosses(boundaries: list[dt.date], lo: dt.date, hi: dt.date) -> bool:
+    """Whether some boundary b satisfies lo < b <= hi."""
+    return bisect.bisect_right(boundaries, hi) > bisect.bisect_right(boundaries, lo)
+
+
+def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
+    """Active cases whose latest assessment a date passing since then may have changed.
+
+    A case is due when it was never assessed; when its as-of date moved (no ship date: it
+    is today) across a day on which a measure, suspension or list version starts or ends,
+    its own licence expiry or a document expiry, or into another quota year; or when its
+    planned ship date has passed since it was assessed. The date a snapshot was made is
+    its stored `inputs.today`, so the sweep is exact for back-dated runs too.
+    """
+    today = today_default(today)
+    boundaries = _date_boundaries()
+    rows = (
+        Case.objects.filter(status__in=ACTIVE_STATUSES)
+        .annotate(_assessed_today=KeyTextTransform("today", "latest_assessment__inputs"))
+        .values_list(
+            "pk",
+            "planned_ship_date",
+            "licence_valid_until",
+            "latest_assessment_id",
+            "latest_assessment__as_of",
+            "_assessed_today",
+            "latest_assessment__created_at",
+        )
+        .order_by("pk")
+    )
+    expiries: dict[int, list[dt.date]] = defaultdict(list)
+    for case_id, expires in Document.objects.filter(
+        case__status__in=ACTIVE_STATUSES, expires_on__isnull=False
+    ).values_list("case_id", "expires_on"):
+        expiries[case_id].append(expires)
+    due = []
+    for pk, ship, valid_until, latest, old_as_of, assessed_today, created in rows:
+        if latest is None:
+            due.append(pk)
+            continue
+        t0 = dt.date.fromisoformat(assessed_today) if assessed_today else created.date()
+        new_as_of = ship or today
+        if ship and t0 <= ship < today:
+            due.append(pk)  # the ship date has passed since the assessment
+            continue
+        if new_as_of == old_as_of:
+            continue
+        lo, hi = sorted((old_as_of, new_as_of))
+        own = sorted(
+            d
+            for day in (valid_until, *expiries.get(pk, ()))
+            if day
+            for d in (day, day + dt.timedelta(days=1))
+        )
+        if lo.year != hi.year or _crosses(boundaries, lo, hi) or _crosses(own, lo, hi):
+            due.append(pk)
+    return due
+
+
+def cases_behind_changes(changes: Iterable[ReferenceChange], today: dt.date) -> set[int]:
+    """Active cases a change matches whose latest assessment is older than the change."""
+    ids: set[int] = set()
+    for change in changes:
+        qs = cases_affected_by(change, today=today).filter(
+            Q(latest_assessment__isnull=True)
+            | Q(latest_assessment__created_at__lt=change.created_at)
+        )
+        ids.update(qs.values_list("pk", flat=True))
+    return ids

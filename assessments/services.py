@@ -64,7 +64,7 @@ def _summary(new: str, old: str | None, trigger: str, change: ReferenceChange | 
 def _notify_worsened(assessment_id: int) -> None:
     """Called on commit; the notifications app owns what happens next."""
     try:
-        from notifications.services import band_worsened_notify  # noqa: PLC0415 - lazy by design
+        from notifications.services import band_worsened_notify  # lazy: notifications imports us
     except ImportError:
         logger.warning("notifications.services.band_worsened_notify is not available yet")
         return
