@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from registry.choices import ChangeKind, ListEntryStatus, ListVersionStatus
 from registry.models import ApprovedListEntry, ApprovedListVersion, Producer, ReferenceChange
+from registry.selectors import list_version_in_force
 
 from ._common import apply_changes
 from .changes import reference_change_record
@@ -77,16 +78,6 @@ def approved_list_diff(a: ApprovedListVersion | None, b: ApprovedListVersion | N
             p for p in new.keys() & old.keys() if new[p].status != old[p].status
         ),
     )
-
-
-def version_in_force(on: date, *, exclude: ApprovedListVersion | None = None):
-    """The published version in force on `on` (latest effective date, then latest published)."""
-    qs = ApprovedListVersion.objects.filter(
-        status=ListVersionStatus.PUBLISHED, effective_from__lte=on
-    )
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return qs.order_by("-effective_from", "-published_at", "-pk").first()
 
 
 def _refuse_if_published(version: ApprovedListVersion) -> None:
@@ -193,7 +184,7 @@ def approved_list_publish(version: ApprovedListVersion, actor=None) -> Reference
         raise ValidationError({"status": "This list version is already published."})
     if not version.entries.exists():
         raise ValidationError({"entries": "A list version needs at least one entry to publish."})
-    previous = version_in_force(version.effective_from, exclude=version)
+    previous = list_version_in_force(version.effective_from, exclude=version)
     following = (
         ApprovedListVersion.objects.filter(
             status=ListVersionStatus.PUBLISHED, effective_from__gt=version.effective_from

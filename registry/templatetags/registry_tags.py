@@ -1,0 +1,34 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+UNVERIFIED = {"unconfirmed", "estimated"}
+
+
+@register.simple_tag
+def unverified(obj_or_value, field: str = "confidence"):
+    """The "unverified" tag for a value (or an object's confidence) that is not confirmed."""
+    value = getattr(obj_or_value, field, obj_or_value)
+    if value in UNVERIFIED:
+        return format_html(
+            '<span class="tag tag-unverified" title="{}">unverified</span>',
+            f"Confidence: {value}. Not found in a source that was read; check it first.",
+        )
+    return ""
+
+
+@register.simple_tag
+def demo(obj):
+    if getattr(obj, "is_demo", False):
+        return format_html(
+            '<span class="tag tag-demo" title="Invented for the demo, not a fact">demo</span>'
+        )
+    return ""
+
+
+@register.filter
+def tonnes(value):
+    if value is None:
+        return "unknown"
+    return f"{value:,.0f}"
