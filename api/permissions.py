@@ -39,4 +39,6 @@ class ModelPermissions(BasePermission):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
+        if not hasattr(view, request.method.lower()):
+            return True  # no handler: let DRF answer 405 rather than a misleading 403
         return user.has_perms(required_permissions(request.method, view))
