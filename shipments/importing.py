@@ -94,7 +94,7 @@ class CaseImportRowForm(forms.Form):
         decimal_places=3,
         error_messages={"invalid": "Quantity must be a number of kilograms."},
     )
-    destination = forms.CharField(max_length=2, validators=[validate_country_code])
+    destination = forms.CharField(max_length=2)
     end_use = forms.CharField()
     end_user = forms.CharField(max_length=300)
     consignee = forms.CharField(required=False, max_length=300)
@@ -126,7 +126,9 @@ class CaseImportRowForm(forms.Form):
         return qty
 
     def clean_destination(self):
-        return self.cleaned_data["destination"].strip().upper()
+        value = self.cleaned_data["destination"].strip().upper()
+        validate_country_code(value)
+        return value
 
     def clean_producer(self):
         text = self.cleaned_data["producer"].strip()

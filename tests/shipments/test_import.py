@@ -1,0 +1,134 @@
+import datetime as dt
+
+import pytest
+import tablib
+
+from shipments.importing import IMPORT_COLUMNS
+from shipments.models import Case, TimelineEvent
+from shipments.services import cases_import
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "reference": "IMP-001",
+    "buyer": "Example Motors GmbH",
+    "exporter": "Baotou Export Co.",
+    "producer": "",
+    "supplier_text": "",
+    "product_form": "oxide",
+    "elements": "Nd:75, Pr:25",
+    "hs_code": "2846901999",
+    "quantity_kg": "1000",
+    "destination": "de",
+    "end_use": "automotive",
+    "end_user": "Example Motors GmbH",
+    "consignee": "",
+    "planned_ship_date": "2026-12-15",
+    "licence_status": "Not required",
+    "licence_number": "",
+    "licence_applied_on": "",
+    "licence_valid_until": "",
+    "general_licence": "no",
+    "owner": "",
+    "watchers": "",
+}
+
+
+def dataset(*rows: dict) -> tablib.Dataset:
+    data = tablib.Dataset(headers=list(IMPORT_COLUMNS))
+    for row in rows:
+        data.append([row.get(c, "") for c in IMPORT_COLUMNS])
+    return data
+
+
+def test_a_valid_file_imports_every_row_through_case_create(officer, producer, second_officer):
+    rows = [
+        {**GOOD, "producer": producer.name_en, "owner": "oscar"},
+        {**GOOD, "reference": "IMP-002", "elements": "Dy", "product_form": "Oxide"},
+    ]
+    report = cases_import(actor=officer, dataset=dataset(*rows), dry_run=False)
+    assert report.ok, report.errors
+    assert report.created == ["IMP-001", "IMP-002"]
+    first = Case.objects.get(reference="IMP-001")
+    assert first.producer == producer
+    assert first.owner == second_officer
+    assert first.destination == "DE"
+    assert first.planned_ship_date == dt.date(2026, 12, 15)
+    assert first.latest_assessment is not None
+    assert TimelineEvent.objects.filter(case=first, kind="created", actor=officer).exists()
+
+
+def test_a_dry_run_reports_and_saves_nothing(officer, elements):
+    report = cases_import(actor=officer, dataset=dataset(GOOD), dry_run=True)
+    assert report.ok
+    assert report.created == ["IMP-001"]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "message"),
+    [
+        ({"producer": "Nowhere Rare Earth Ltd"}, "producer", "Unknown producer"),
+        ({"elements": "Nd:50, Fe:20"}, "elements", "Not a rare earth element: Fe"),
+        ({"quantity_kg": "0"}, "quantity_kg", "Quantity must be more than zero."),
+        ({"quantity_kg": "-3"}, "quantity_kg", "Quantity must be more than zero."),
+        ({"quantity_kg": "lots"}, "quantity_kg", "number of kilograms"),
+        ({"planned_ship_date": "next week"}, "planned_ship_date", "Ship date is not a date"),
+        ({"hs_code": "28469"}, "hs_code", "10-digit tariff line"),
+        ({"end_use": "fun"}, "end_use", "Unknown end use"),
+        ({"owner": "victor"}, "owner", "cannot own cases"),
+    ],
+)
+def test_any_bad_row_saves_nothing_and_names_row_and_field(
+    officer, producer, viewer, bad, field, message
+):
+    rows = [GOOD, {**GOOD, "reference": "IMP-002", **bad}]
+    report = cases_import(actor=officer, dataset=dataset(*rows), dry_run=False)
+    assert not report.ok
+    assert [(e.row, e.field) for e in report.errors] == [(3, field)]
+    assert message in report.errors[0].message
+    assert not Case.objects.exists()
+
+
+def test_a_duplicate_reference_in_the_file_or_the_database_is_an_error(officer, elements):
+    cases_import(actor=officer, dataset=dataset(GOOD), dry_run=False)
+    rows = [GOOD, {**GOOD, "reference": "IMP-002"}, {**GOOD, "reference": "imp-002"}]
+    report = cases_import(actor=officer, dataset=dataset(*rows), dry_run=False)
+    errors = [(e.row, e.field, e.message) for e in report.errors]
+    assert (2, "reference", "A case with reference IMP-001 already exists.") in errors
+    assert any(r == 4 and "also on row 3" in m for r, _, m in errors)
+    assert Case.objects.count() == 1
+
+
+def test_missing_columns_are_reported_on_the_header_row(officer, elements):
+    data = tablib.Dataset(headers=["reference", "buyer"])
+    data.append(["X", "Y"])
+    report = cases_import(actor=officer, dataset=data, dry_run=True)
+    assert report.errors[0].row == 1
+    assert "Missing columns" in report.errors[0].message
+
+
+def test_an_xlsx_file_round_trips_through_the_import_view(officer_client, elements):
+    data = dataset(GOOD)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("cases.xlsx", data.export("xlsx"))
+    response = officer_client.post("/cases/import/", {"file": upload})
+    assert response.status_code == 200
+    assert b"All rows are valid" in response.content
+    assert not Case.objects.exists()
+    response = officer_client.post("/cases/import/", {"action": "confirm"})
+    assert response.status_code == 302
+    assert Case.objects.filter(reference="IMP-001").exists()
+
+
+def test_the_import_view_shows_row_errors(officer_client, elements):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(
+        "cases.csv", dataset({**GOOD, "quantity_kg": "0"}).export("csv").encode()
+    )
+    response = officer_client.post("/cases/import/", {"file": upload})
+    assert b"nothing was saved" in response.content
+    assert b"Quantity must be more than zero." in response.content
+    assert b"quantity_kg" in response.content
