@@ -34,6 +34,15 @@ def apply_changes(instance: models.Model, changes: dict[str, Any]) -> dict[str, 
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
     diff: dict[str, dict] = {}
     for field, new in changes.items():
+        model_field = instance._meta.get_field(field) if field in names else None
+        if model_field is not None and getattr(model_field, "many_to_one", False):
+            # Compare foreign keys by id: a new instance has no related object to read.
+            old = getattr(instance, model_field.attname)
+            new_id = new.pk if isinstance(new, models.Model) else new
+            if old != new_id:
+                diff[field] = {"old": old, "new": new_id}
+                setattr(instance, field, new)
+            continue
         old = getattr(instance, field)
         if old != new:
             diff[field] = {"old": old, "new": new}
