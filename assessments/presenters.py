@@ -1,0 +1,97 @@
+"""Turning stored snapshots into what the pages show: factor rows with evidence links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+from assessments.models import Assessment
+from assessments.selectors import FactorChange, assessment_diff
+
+FACTOR_LABELS = {
+    "product_scope": "Product scope",
+    "producer_eligibility": "Producer eligibility",
+    "quota_headroom": "Quota headroom",
+    "licence": "Licence",
+    "documents": "Documents",
+    "end_use": "End use",
+}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "none": 4}
+# Evidence kind -> the registry page that shows it (each takes the row's pk).
+EVIDENCE_URLS = {
+    "measure": "registry:measure_detail",
+    "list_version": "registry:list_version_detail",
+    "quota_cycle": "registry:quota_cycle_detail",
+    "watch_entry": "registry:watch_entry_detail",
+}
+
+
+@dataclass
+class EvidenceRow:
+    kind: str
+    label: str
+    url: str | None
+
+
+@dataclass
+class FactorRow:
+    factor: str
+    label: str
+    severity: str
+    reason: str
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+
+def evidence_url(kind: str, ref_id: str) -> str | None:
+    name = EVIDENCE_URLS.get(kind)
+    if not name or not str(ref_id).isdigit():
+        return None
+    try:
+        return reverse(name, args=[int(ref_id)])
+    except NoReverseMatch:  # the registry page is not there (yet): show the label only
+        return None
+
+
+def factor_rows(assessment: Assessment) -> list[FactorRow]:
+    rows = [
+        FactorRow(
+            factor=f["factor"],
+            label=FACTOR_LABELS.get(f["factor"], f["factor"]),
+            severity=f["severity"],
+            reason=f["reason"],
+            evidence=[
+                EvidenceRow(e["kind"], e["label"], evidence_url(e["kind"], e["ref_id"]))
+                for e in f.get("evidence", [])
+            ],
+            next_steps=list(f.get("next_steps", [])),
+        )
+        for f in assessment.factors
+    ]
+    # Stored worst first already; sorting again keeps old snapshots right too.
+    return sorted(rows, key=lambda r: SEVERITY_ORDER.get(r.severity, 5))
+
+
+@dataclass
+class HistoryEntry:
+    assessment: Assessment
+    older: Assessment | None
+    band_changed: bool
+    changes: list[FactorChange]
+
+
+def history_entries(snapshots: list[Assessment]) -> list[HistoryEntry]:
+    """Newest first; each entry compared with the snapshot before it."""
+    entries = []
+    for i, a in enumerate(snapshots):
+        older = snapshots[i + 1] if i + 1 < len(snapshots) else None
+        entries.append(
+            HistoryEntry(
+                assessment=a,
+                older=older,
+                band_changed=older is not None and older.band != a.band,
+                changes=assessment_diff(older, a) if older else [],
+            )
+        )
+    return entries

@@ -1,0 +1,25 @@
+from django import template
+
+from assessments.presenters import FACTOR_LABELS, factor_rows
+
+register = template.Library()
+
+
+@register.inclusion_tag("assessments/_panel.html", takes_context=True)
+def case_assessment_panel(context, case):
+    """The case page's assessment panel: band first, then the factors worst first."""
+    assessment = case.latest_assessment if case.latest_assessment_id else None
+    user = context.get("user")
+    return {
+        "case": case,
+        "assessment": assessment,
+        "factors": factor_rows(assessment) if assessment else [],
+        "can_reassess": bool(user and user.has_perm("assessments.add_assessment")),
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }
+
+
+@register.filter
+def factor_label(name: str) -> str:
+    return FACTOR_LABELS.get(name, name)
