@@ -77,6 +77,5 @@ def test_pages_need_the_view_permission(assessed, client, no_role_user):
 
 
 def test_admin_is_read_only(assessed, staff_client):
-    a = assessed.latest_assessment
     assert staff_client.get(reverse("admin:assessments_assessment_changelist")).status_code == 200
     assert staff_client.get(reverse("admin:assessments_assessment_add")).status_code == 403
