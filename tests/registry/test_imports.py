@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 import tablib
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from registry.choices import ChangeKind, ListVersionStatus
 from registry.models import QuotaAllocation, ReferenceChange, WatchListEntry
@@ -25,6 +25,7 @@ from tests.registry.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+ENTRY_HEADERS = ["version", "producer", "status", "note"]
 HEADERS = ["year", "batch", "group", "kind", "category", "tonnes", "confidence", "source"]
 
 
@@ -71,7 +72,8 @@ def test_resource_import_of_allocations_records_one_reference_change(setup_quota
     _, northern, creg = setup_quota
     dataset = tablib.Dataset(*_rows(bad_tonnes="10140"), headers=HEADERS)
     result = QuotaAllocationResource().import_data(dataset, dry_run=False, user=staff_user)
-    assert not result.has_errors() and not result.has_validation_errors()
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
     assert QuotaAllocation.objects.count() == 2
     change = ReferenceChange.objects.get()
     assert change.kind == ChangeKind.QUOTA_ALLOCATION
@@ -103,7 +105,8 @@ def test_admin_import_dry_run_shows_the_bad_row_and_field_and_offers_no_confirm(
     assert [r.number for r in result.invalid_rows] == [2]
     assert "confirm_form" not in response.context
     html = response.content.decode()
-    assert "validation-error-field-label" in html and "tonnes" in html
+    assert "validation-error-field-label" in html
+    assert "tonnes" in html
     assert "Tonnage cannot be negative" in html or "greater than or equal to 0" in html
     assert QuotaAllocation.objects.count() == 0
 
@@ -160,7 +163,9 @@ def test_watch_list_entry_import_records_party_names(staff_user):
 def test_watch_list_entry_import_refuses_a_bad_country_code():
     WatchListFactory(key="uel")
     ds = tablib.Dataset(
-        ["uel", "A Party", "USA"], ["uel", "B Party", "US"], headers=["watch_list", "name", "country"]
+        ["uel", "A Party", "USA"],
+        ["uel", "B Party", "US"],
+        headers=["watch_list", "name", "country"],
     )
     result = WatchListEntryResource().import_data(ds, dry_run=False)
     assert [r.number for r in result.invalid_rows] == [1]
@@ -173,7 +178,9 @@ def test_list_entries_cannot_be_imported_into_a_published_version():
         label="2025", status=ListVersionStatus.PUBLISHED, published_at=timezone.now()
     )
     p = ProducerFactory()
-    ds = tablib.Dataset(["2025", str(p.pk), "approved", ""], headers=["version", "producer", "status", "note"])
+    ds = tablib.Dataset(
+        ["2025", str(p.pk), "approved", ""], headers=["version", "producer", "status", "note"]
+    )
     result = ApprovedListEntryResource().import_data(ds, dry_run=False)
     assert result.has_validation_errors()
     assert "version" in result.invalid_rows[0].field_specific_errors
@@ -184,7 +191,8 @@ def test_list_entries_import_into_a_draft():
     v = ApprovedListVersionFactory(label="draft")
     p = ProducerFactory()
     ds = tablib.Dataset(
-        ["draft", str(p.pk), "suspended", "audit"], headers=["version", "producer", "status", "note"]
+        ["draft", str(p.pk), "suspended", "audit"],
+        headers=["version", "producer", "status", "note"],
     )
     result = ApprovedListEntryResource().import_data(ds, dry_run=False)
     assert not result.has_validation_errors()

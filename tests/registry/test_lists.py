@@ -33,7 +33,7 @@ def _version(label, effective_from, entries, actor=None):
 
 
 def test_diff_lists_added_removed_and_status_changed(plants):
-    a, b, c, d, e = plants
+    a, b, c, d, _e = plants
     old = _version("2025", date(2025, 1, 1), [(a, APPROVED), (b, APPROVED), (c, APPROVED)])
     new = _version("2026", date(2026, 1, 1), [(a, APPROVED), (b, SUSPENDED), (d, APPROVED)])
     diff = services.approved_list_diff(old, new)
@@ -49,7 +49,7 @@ def test_diff_lists_added_removed_and_status_changed(plants):
 def test_publishing_records_the_producers_whose_status_differs_from_the_version_in_force(
     plants, staff_user
 ):
-    a, b, c, d, _ = plants
+    a, b, c, _d, _ = plants
     v1 = _version("2025", date(2025, 1, 1), [(a, APPROVED), (b, APPROVED), (c, APPROVED)])
     services.approved_list_publish(v1, staff_user)
     v2 = _version("2026", date(2026, 1, 1), [(a, APPROVED), (b, SUSPENDED), (c, REMOVED)])
@@ -62,7 +62,8 @@ def test_publishing_records_the_producers_whose_status_differs_from_the_version_
     assert change.details["previous_version"]["label"] == "2025"
     v2.refresh_from_db()
     assert v2.status == ListVersionStatus.PUBLISHED
-    assert v2.published_by == staff_user and v2.published_at is not None
+    assert v2.published_by == staff_user
+    assert v2.published_at is not None
 
 
 def test_a_back_dated_version_is_keyed_until_the_next_published_one(plants):

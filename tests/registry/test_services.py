@@ -200,7 +200,9 @@ def test_measure_create_keys_elements_forms_and_window(elements, staff_user):
 
 
 def test_measure_update_keys_the_union_of_old_and_new_scope_and_window(elements):
-    m = MeasureFactory(forms=["oxide"], effective_from=date(2025, 4, 4), effective_to=date(2026, 1, 1))
+    m = MeasureFactory(
+        forms=["oxide"], effective_from=date(2025, 4, 4), effective_to=date(2026, 1, 1)
+    )
     m.elements.set([elements["Sm"]])
     services.measure_update(
         measure=m,
@@ -248,7 +250,8 @@ def test_suspension_set_keys_the_suspended_measure_and_both_windows(elements, st
     )
     first, second = ReferenceChange.objects.order_by("pk")
     assert first.kind == second.kind == ChangeKind.SUSPENSION
-    assert first.elements == ["Dy"] and first.forms == ["oxide"]
+    assert first.elements == ["Dy"]
+    assert first.forms == ["oxide"]
     assert (first.date_from, first.date_to) == (date(2025, 11, 7), date(2026, 11, 10))
     assert (second.date_from, second.date_to) == (date(2025, 11, 7), date(2027, 11, 10))
     assert second.details["old"]["ends_on"] == "2026-11-10"
