@@ -107,6 +107,7 @@ def _snapshot(
     actor,
     reference_change: ReferenceChange | None,
     previous: _Latest | None,
+    inputs_dict: dict | None = None,
 ) -> Assessment:
     data = result.to_dict()
     return Assessment(
@@ -126,7 +127,7 @@ def _snapshot(
             "licence_required": data["licence_required"],
             "decision_due": data["decision_due"],
         },
-        inputs=inputs.to_dict(),
+        inputs=inputs_dict if inputs_dict is not None else inputs.to_dict(),
         inputs_hash=result.inputs_hash,
     )
 
@@ -263,6 +264,7 @@ def assessments_rescore_batch(
         cases = list(cases_for_assessment(locked).order_by("pk"))
         stats.processed = len(cases) + stats.already_done
         latest = _latest_rows(cases)
+        reference = reference or ReferenceData.load()
         built = assessment_inputs_build_many(cases, today, reference=reference)
         snapshots: list[Assessment] = []
         olds: list[str | None] = []
@@ -282,6 +284,7 @@ def assessments_rescore_batch(
                     actor=actor,
                     reference_change=reference_change,
                     previous=previous,
+                    inputs_dict=reference.inputs_dict(inputs),
                 )
             )
             olds.append(previous.band if previous else None)

@@ -220,3 +220,21 @@ def test_build_reads_a_fresh_case(world, officer):
     Producer.objects.filter(pk=world.creg_plant.pk).update(name_en="Renamed Plant")
     inputs, _ = assessment_inputs_build(case, today=TODAY)
     assert inputs.case.producer.name == "Renamed Plant"
+
+
+def test_fast_inputs_dict_equals_the_method_encoding(world, officer):
+    from assessments.selectors import ReferenceData
+
+    for _i in range(3):
+        case_create(
+            officer,
+            producer=world.creg_plant,
+            elements=("Eu", "Dy"),
+            end_user="Skydio",
+            documents=["contract"],
+        )
+    ref = ReferenceData.load()
+    for inputs, _ in assessment_inputs_build_many(
+        list(cases_for_assessment()), TODAY, reference=ref
+    ):
+        assert ref.inputs_dict(inputs) == inputs.to_dict()
