@@ -29,10 +29,14 @@ def list_version_in_force(on: date, *, exclude: ApprovedListVersion | None = Non
 
 
 def list_versions() -> QuerySet[ApprovedListVersion]:
-    return ApprovedListVersion.objects.select_related("published_by").annotate(
-        entry_count=Count("entries"),
-        suspended_count=Count("entries", filter=Q(entries__status="suspended")),
-        removed_count=Count("entries", filter=Q(entries__status="removed")),
+    return (
+        ApprovedListVersion.objects.select_related("published_by")
+        .annotate(
+            entry_count=Count("entries"),
+            suspended_count=Count("entries", filter=Q(entries__status="suspended")),
+            removed_count=Count("entries", filter=Q(entries__status="removed")),
+        )
+        .order_by("-effective_from", "-pk")
     )
 
 
