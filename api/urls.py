@@ -2,10 +2,10 @@
 
 Every API view opts out of LoginRequiredMiddleware (which knows nothing of tokens) and lets
 DRF authenticate instead: token or session, 401 without either. The docs page is an HTML
-page for people, so it keeps the middleware and sends anonymous visitors to the login page.
+page for people, so anonymous visitors are sent to the login page.
 """
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
@@ -59,9 +59,15 @@ for pattern in api_patterns:
 
 urlpatterns = [
     path("v1/", include(api_patterns)),
+    # DRF views opt out of LoginRequiredMiddleware themselves; the docs page is for people,
+    # so it sends anonymous visitors to the login page instead of answering 401.
     path(
         "v1/docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+        login_required(
+            SpectacularSwaggerView.as_view(
+                url_name="api:schema", permission_classes=[IsAuthenticated]
+            )
+        ),
         name="docs",
     ),
 ]

@@ -1,0 +1,216 @@
+import datetime as dt
+
+import pytest
+
+from registry.models import (
+    ApprovedListEntry,
+    QuotaAllocation,
+    QuotaBatch,
+    ReferenceChange,
+    Suspension,
+    WatchListEntry,
+)
+from tests.api.factories import list_version_create, producer_create
+
+V1 = "/api/v1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/elements/",
+        "/elements/Dy/",
+        "/producer-groups/",
+        "/producers/",
+        "/list-versions/",
+        "/quota-cycles/",
+        "/quota-batches/",
+        "/measures/",
+        "/suspensions/",
+        "/watch-lists/",
+        "/watch-list-entries/",
+        "/reference-changes/",
+    ],
+)
+def test_every_role_reads_reference_data(world, viewer_api, officer_api, staff_api, url):
+    for client in (viewer_api, officer_api, staff_api):
+        assert client.get(V1 + url).status_code == 200
+
+
+def test_details_nest_what_belongs_to_them(world, viewer_api):
+    version = viewer_api.get(f"{V1}/list-versions/{world['version'].pk}/").json()
+    assert version["entries"][0]["producer"] == world["producer"].pk
+    cycle = viewer_api.get(f"{V1}/quota-cycles/{world['cycle'].pk}/").json()
+    assert len(cycle["batches"][0]["allocations"]) == 4
+    measure = viewer_api.get(f"{V1}/measures/{world['measure'].pk}/").json()
+    assert measure["elements"] == ["Tb", "Dy"] or set(measure["elements"]) == {"Dy", "Tb"}
+    watch = viewer_api.get(f"{V1}/watch-lists/{world['watch_list'].pk}/").json()
+    assert watch["entries"][0]["name"] == "Acme Defence Systems"
+
+
+def test_unknown_reference_objects_are_404(world, viewer_api):
+    assert viewer_api.get(f"{V1}/producers/999999/").status_code == 404
+    assert viewer_api.get(f"{V1}/elements/Xx/").status_code == 404
+    assert viewer_api.get(f"{V1}/measures/{10**30}/").status_code == 404
+
+
+def test_the_list_diff_names_added_removed_and_changed_producers(world, viewer_api):
+    other = producer_create(group=world["group"])
+    newer = list_version_create(
+        entries=[(world["producer"], "suspended"), (other, "approved")],
+        effective_from=dt.date(2025, 1, 1),
+    )
+    r = viewer_api.get(f"{V1}/list-versions/diff/", {"a": world["version"].pk, "b": newer.pk})
+    assert r.status_code == 200
+    data = r.json()
+    assert [row["producer_id"] for row in data["added"]] == [other.pk]
+    assert [row["new_status"] for row in data["status_changed"]] == ["suspended"]
+    assert data["removed"] == []
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"b": "x"}, {"b": 999999}, {"a": "\x00", "b": 1}, {"b": 10**30}]
+)
+def test_a_bad_diff_query_is_400(world, viewer_api, params):
+    r = viewer_api.get(f"{V1}/list-versions/diff/", params)
+    assert r.status_code == 400
+
+
+def test_staff_publish_a_list_version_through_the_service(world, staff_api, officer_api):
+    r = staff_api.post(
+        f"{V1}/list-versions/",
+        {"label": "2026 list", "effective_from": "2026-01-01", "copy_from": world["version"].pk},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    version_id = r.json()["id"]
+    assert len(r.json()["entries"]) == 1
+    r = staff_api.post(
+        f"{V1}/list-versions/{version_id}/entries/",
+        {"producer": world["producer"].pk, "status": "removed"},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    assert officer_api.post(f"{V1}/list-versions/{version_id}/publish/").status_code == 403
+    r = staff_api.post(f"{V1}/list-versions/{version_id}/publish/")
+    assert r.status_code == 201, r.json()
+    assert r.json()["kind"] == "list_published"
+    assert ReferenceChange.objects.filter(pk=r.json()["id"]).exists()
+    # Published versions are immutable: the service's refusal is a 400.
+    r = staff_api.post(
+        f"{V1}/list-versions/{version_id}/entries/",
+        {"producer": world["producer"].pk, "status": "approved"},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert ApprovedListEntry.objects.get(version_id=version_id).status == "removed"
+
+
+def test_officers_and_viewers_cannot_write_reference_data(world, officer_api, viewer_api):
+    for client in (officer_api, viewer_api):
+        r = client.post(
+            f"{V1}/list-versions/", {"label": "x", "effective_from": "2026-01-01"}, format="json"
+        )
+        assert r.status_code == 403
+        r = client.patch(f"{V1}/measures/{world['measure'].pk}/", {"title": "x"}, format="json")
+        assert r.status_code == 403
+        r = client.post(
+            f"{V1}/watch-lists/{world['watch_list'].pk}/entries/", {"name": "X"}, format="json"
+        )
+        assert r.status_code == 403
+
+
+def test_staff_issue_a_quota_batch_and_set_an_allocation(world, staff_api):
+    r = staff_api.post(
+        f"{V1}/quota-cycles/{world['cycle'].pk}/batches/",
+        {"number": 2, "issued_on": "2026-07-01", "smelting_total": "10000.00"},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    batch = QuotaBatch.objects.get(pk=r.json()["id"])
+    r = staff_api.post(
+        f"{V1}/quota-batches/{batch.pk}/allocations/",
+        {"group": world["group"].pk, "kind": "smelting", "category": "ionic", "tonnes": "500"},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    assert QuotaAllocation.objects.filter(batch=batch).count() == 1
+    assert ReferenceChange.objects.filter(kind__in=["quota_batch", "quota_allocation"]).count() == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"number": 0},
+        {"number": 2, "smelting_total": "-1"},
+        {"number": 2, "smelting_total": "1e20"},
+        {"number": 2, "issued_on": "01/07/2026"},
+        {"number": "two"},
+        {"number": 2, "notes": "a\x00b"},
+    ],
+)
+def test_bad_quota_input_is_400(world, staff_api, body):
+    r = staff_api.post(f"{V1}/quota-cycles/{world['cycle'].pk}/batches/", body, format="json")
+    assert r.status_code == 400
+    assert set(body) & set(r.json())
+
+
+def test_staff_change_a_measure_and_suspend_it(world, staff_api):
+    url = f"{V1}/measures/{world['measure'].pk}/"
+    r = staff_api.patch(
+        url, {"title": "No. 18 of 2025", "elements": ["Dy", "Tb", "Sm"]}, format="json"
+    )
+    assert r.status_code == 200, r.json()
+    assert set(r.json()["elements"]) == {"Dy", "Tb", "Sm"}
+    r = staff_api.patch(url, {"elements": ["Zz"], "layers": []}, format="json")
+    assert r.status_code == 400
+    assert {"elements", "layers"} <= set(r.json())
+    r = staff_api.patch(url, {"effective_to": "2020-01-01"}, format="json")
+    assert r.status_code == 400  # the model's own check, through the service
+    r = staff_api.post(
+        f"{V1}/suspensions/",
+        {"measure": world["measure"].pk, "starts_on": "2025-11-10", "ends_on": "2026-11-10"},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    suspension_id = r.json()["id"]
+    r = staff_api.put(
+        f"{V1}/suspensions/{suspension_id}/",
+        {"measure": world["measure"].pk, "starts_on": "2025-11-10", "ends_on": "2027-11-10"},
+        format="json",
+    )
+    assert r.status_code == 200, r.json()
+    assert Suspension.objects.get(pk=suspension_id).ends_on == dt.date(2027, 11, 10)
+    r = staff_api.post(
+        f"{V1}/suspensions/",
+        {"measure": world["measure"].pk, "starts_on": "2026-01-01", "ends_on": "2025-01-01"},
+        format="json",
+    )
+    assert r.status_code == 400
+
+
+def test_staff_add_and_update_watch_list_entries(world, staff_api):
+    r = staff_api.post(
+        f"{V1}/watch-lists/{world['watch_list'].pk}/entries/",
+        {"name": "Skyline Avionics", "aliases": ["Skyline"], "country": "US"},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    entry_id = r.json()["id"]
+    r = staff_api.patch(
+        f"{V1}/watch-list-entries/{entry_id}/", {"status": "suspended"}, format="json"
+    )
+    assert r.status_code == 200, r.json()
+    assert WatchListEntry.objects.get(pk=entry_id).status == "suspended"
+    r = staff_api.patch(f"{V1}/watch-list-entries/{entry_id}/", {"country": "usa"}, format="json")
+    assert r.status_code == 400
+    assert "country" in r.json()
+    assert ReferenceChange.objects.filter(kind="watch_list").count() == 2
+
+
+def test_reference_changes_show_rescore_progress(world, staff_api):
+    staff_api.post(
+        f"{V1}/watch-lists/{world['watch_list'].pk}/entries/", {"name": "New Party"}, format="json"
+    )
+    change = staff_api.get(f"{V1}/reference-changes/").json()["results"][0]
+    assert {"status", "affected_count", "done_count", "band_changed_count"} <= set(change)
