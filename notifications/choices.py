@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class DeliveryMode(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately, one e-mail per worsened case"
+    DIGEST = "digest", "In a daily digest"
+    OFF = "off", "Never"
+
+
+class MessageKind(models.TextChoices):
+    ALERT = "alert", "Band worsened alert"
+    DIGEST = "digest", "Daily digest"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"

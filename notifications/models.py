@@ -1,0 +1,143 @@
+"""E-mail as data: each user's preference, the outbox, and the items waiting for a digest.
+
+Digest design: a pending digest line is a `DigestItem` row (user, assessment, sent_in=None).
+Rows are written when a band worsens for a user in digest mode (services.band_worsened_notify)
+and, at digest time, for every other band change on the user's cases since their last digest
+that did not reach them as an immediate alert (services.digest_build_and_queue). A digest
+e-mail then claims the pending rows by setting `sent_in`, so each change appears in exactly
+one digest, and the rows remain as the record of what was reported.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from shipments.choices import Band
+
+from .choices import DeliveryMode, MessageKind, MessageStatus
+
+
+class NotificationPreference(models.Model):
+    """How one user hears about band changes. Created lazily with the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    mode = models.CharField(
+        "send band alerts",
+        max_length=10,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.IMMEDIATE,
+    )
+    min_band = models.CharField(
+        "lowest band that sends an alert",
+        max_length=10,
+        choices=Band.choices,
+        default=Band.MEDIUM,
+        help_text="A case that worsens to this band or above alerts you at once; "
+        "other band changes wait for the daily digest.",
+    )
+    last_digest_at = models.DateTimeField(
+        null=True, blank=True, help_text="End of the window the last digest covered."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "notification preference"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_mode_display()} from {self.get_min_band_display()}"
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one person, rendered at queue time and sent by notifications.tasks.
+
+    `dedupe_key` names what the message is about (e.g. ``alert:<assessment>:<user>``), so the
+    same alert or digest is never queued twice however often its service runs.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+    to_address = models.EmailField()
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    case = models.ForeignKey(
+        "shipments.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "outbox message"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=MessageStatus.SENT) | Q(sent_at__isnull=False),
+                name="outbox_sent_has_sent_at",
+                violation_error_message="A sent message records when it was sent.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_address} ({self.get_status_display()})"
+
+
+class DigestItem(models.Model):
+    """A band change waiting for (or already reported in) a user's daily digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_items"
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="digest_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_in = models.ForeignKey(
+        OutboxMessage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="digest_items",
+        help_text="The digest e-mail that reported this change; empty while pending.",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "assessment"], name="digest_item_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"], condition=Q(sent_in__isnull=True), name="digest_item_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "pending" if self.sent_in_id is None else f"sent in #{self.sent_in_id}"
+        return f"{self.user} / assessment {self.assessment_id} ({state})"
