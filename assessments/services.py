@@ -23,7 +23,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.choices import Trigger
@@ -215,6 +215,33 @@ def assessment_run(
     return a
 
 
+def _cases_point_to(snapshots: list[Assessment]) -> None:
+    """Move each case to its new snapshot in one UPDATE ... FROM (VALUES ...).
+
+    Django's bulk_update builds a CASE per column with one branch per row, which
+    PostgreSQL evaluates row by row (quadratic in the chunk size); a VALUES join is linear.
+    """
+    table = Case._meta.db_table
+    rows = [(a.case_id, a.pk, a.band, a.score, a.created_at or timezone.now()) for a in snapshots]
+    for start in range(0, len(rows), 1000):
+        part = rows[start : start + 1000]
+        values = ", ".join(["(%s, %s, %s, %s, %s::timestamptz)"] * len(part))
+        params = [v for row in part for v in row]
+        if connection.vendor != "postgresql":
+            for case_id, pk, band, score, at in part:
+                Case.objects.filter(pk=case_id).update(
+                    latest_assessment_id=pk, band=band, score=score, assessed_at=at
+                )
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET latest_assessment_id = v.aid, band = v.band, "  # noqa: S608 - table name from model meta, values parametrised
+                f"score = v.score, assessed_at = v.at FROM (VALUES {values}) "
+                "AS v(cid, aid, band, score, at) WHERE c.id = v.cid",
+                params,
+            )
+
+
 @dataclass
 class RescoreStats:
     processed: int = 0  # cases looked at (active, found)
@@ -291,16 +318,7 @@ def assessments_rescore_batch(
         if not snapshots:
             return stats
         Assessment.objects.bulk_create(snapshots, batch_size=1000)
-        now = timezone.now()
-        updates = []
-        for a in snapshots:
-            case = a.case
-            case.latest_assessment_id, case.band, case.score = a.pk, a.band, a.score
-            case.assessed_at = a.created_at or now
-            updates.append(case)
-        Case.objects.bulk_update(
-            updates, ["latest_assessment", "band", "score", "assessed_at"], batch_size=1000
-        )
+        _cases_point_to(snapshots)
         TimelineEvent.objects.bulk_create(
             [_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)], batch_size=1000
         )
