@@ -102,7 +102,5 @@ def reference_change_record(
     change.full_clean()
     change.save()
     pk = change.pk
-    # robust: a failure after commit (e.g. the task module missing) is logged by Django and
-    # never turns a saved change into a failed request; the change stays pending.
-    transaction.on_commit(lambda: enqueue_rescore(pk), robust=True)
+    transaction.on_commit(lambda: enqueue_rescore(pk))
     return change
