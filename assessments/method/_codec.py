@@ -32,30 +32,56 @@ def _optional_inner(tp: Any) -> Any | None:
     return None
 
 
-def encode(value: Any, tp: Any) -> Any:
-    inner = _optional_inner(tp)
-    if inner is not None:
-        return None if value is None else encode(value, inner)
-    origin = typing.get_origin(tp)
-    if origin is tuple:
-        item_type = typing.get_args(tp)[0]
-        return [encode(item, item_type) for item in value]
-    if origin is typing.Literal:
-        return value
-    if dataclasses.is_dataclass(tp):
-        return encode_dataclass(value)
-    if tp is dt.date:
-        return value.isoformat()
-    if tp is float:
-        return float(value)
-    if tp is int:
-        return int(value)
+def _identity(value: Any) -> Any:
     return value
 
 
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+@cache
+def _encoder(tp: Any) -> typing.Callable[[Any], Any]:
+    """Build (once per type) the function that encodes a value of type `tp`.
+
+    Re-scoring encodes every case's inputs twice (stored JSON and hash); walking the type
+    hints per value cost more than the method itself, so the walk happens once per type.
+    """
+    inner = _optional_inner(tp)
+    if inner is not None:
+        enc = _encoder(inner)
+        return lambda value: None if value is None else enc(value)
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        item = _encoder(typing.get_args(tp)[0])
+        if item is _identity:
+            return list
+        return lambda value: [item(v) for v in value]
+    if origin is typing.Literal:
+        return _identity
+    if dataclasses.is_dataclass(tp):
+        return _dataclass_encoder(tp)
+    if tp is dt.date:
+        return _iso
+    if tp is float:
+        return float
+    if tp is int:
+        return int
+    return _identity
+
+
+def _dataclass_encoder(cls: type) -> typing.Callable[[Any], dict[str, Any]]:
+    hints = _hints(cls)
+    fields = tuple((f.name, _encoder(hints[f.name])) for f in dataclasses.fields(cls))
+    return lambda obj: {name: enc(getattr(obj, name)) for name, enc in fields}
+
+
+def encode(value: Any, tp: Any) -> Any:
+    return _encoder(tp)(value)
+
+
 def encode_dataclass(obj: Any) -> dict[str, Any]:
-    hints = _hints(type(obj))
-    return {f.name: encode(getattr(obj, f.name), hints[f.name]) for f in dataclasses.fields(obj)}
+    return _encoder(type(obj))(obj)
 
 
 def decode(value: Any, tp: Any) -> Any:
