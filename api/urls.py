@@ -11,7 +11,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
-from api.schema import SCHEMA_SETTINGS
 from api.views import auth, cases, registry
 
 app_name = "api"
@@ -47,9 +46,7 @@ api_patterns = [
     ),
     path(
         "schema/",
-        SpectacularAPIView.as_view(
-            permission_classes=[IsAuthenticated], custom_settings=SCHEMA_SETTINGS
-        ),
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
         name="schema",
     ),
     *router.urls,

@@ -201,6 +201,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models reuse field names (status, kind, confidence) with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "shipments.choices.CaseStatus",
+        "DocumentStatusEnum": "shipments.choices.DocumentStatus",
+        "ListVersionStatusEnum": "registry.choices.ListVersionStatus",
+        "ListEntryStatusEnum": "registry.choices.ListEntryStatus",
+        "WatchEntryStatusEnum": "registry.choices.WatchEntryStatus",
+        "ChangeStatusEnum": "registry.choices.ChangeStatus",
+        "ConfidenceEnum": "registry.choices.Confidence",
+        "QuotaConfidenceEnum": "registry.choices.QuotaConfidence",
+        "FacilityKindEnum": "registry.choices.FacilityKind",
+        "QuotaKindEnum": "registry.choices.QuotaKind",
+        "ChangeKindEnum": "registry.choices.ChangeKind",
+        "ProductFormEnum": "registry.choices.ProductForm",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
