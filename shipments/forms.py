@@ -112,7 +112,8 @@ class CaseForm(forms.ModelForm):
             shares = {ce.element_id: ce.content_share for ce in self.instance.case_elements.all()}
             self.initial["elements"] = list(shares)
             for symbol, share in shares.items():
-                self.initial[f"share_{symbol}"] = share
+                self.initial[f"share_{symbol}"] = share.normalize() if share else None
+            self.initial["quantity_kg"] = format(self.instance.quantity_kg.normalize(), "f")
             self.initial["owner"] = self.instance.owner_id
             self.initial["watchers"] = [u.pk for u in self.instance.watchers.all()]
         self.order_fields([*CASE_FIELDS, "watchers", "elements"])

@@ -135,8 +135,15 @@ class CaseElement(models.Model):
         indexes = [models.Index(fields=["element", "case"], name="case_element_by_element")]
 
     def __str__(self) -> str:
-        share = f" {self.content_share}%" if self.content_share is not None else ""
+        share = f" {self.share_display}%" if self.content_share is not None else ""
         return f"{self.element_id}{share}"
+
+    @property
+    def share_display(self) -> str:
+        """The share without trailing zeros: 25.00 -> "25", 99.90 -> "99.9"."""
+        if self.content_share is None:
+            return ""
+        return format(self.content_share.normalize(), "f")
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:
@@ -162,6 +169,10 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_doc_type_display()} ({self.get_status_display()})"
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
 
 
 class TimelineEvent(models.Model):
