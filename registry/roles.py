@@ -26,7 +26,9 @@ def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> list[
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     STAFF: _perms("registry", REGISTRY_MODELS, ("add", "change", "delete", "view"))
     + _perms("shipments", CASE_MODELS, ("view",))
-    + _perms("assessments", ASSESSMENT_MODELS, ("view",)),
+    + _perms("assessments", ASSESSMENT_MODELS, ("view",))
+    # API tokens for other systems are issued and revoked by staff in the admin.
+    + _perms("authtoken", ("tokenproxy",), ("add", "change", "delete", "view")),
     OFFICER: _perms("registry", REGISTRY_MODELS, ("view",))
     + _perms("shipments", CASE_MODELS, ("add", "change", "view"))
     + _perms("assessments", ASSESSMENT_MODELS, ("add", "view")),
@@ -40,3 +42,28 @@ def user_roles(user) -> list[str]:
     if not user.is_authenticated:
         return []
     return sorted(g.name for g in user.groups.all() if g.name in ROLES)
+
+
+def sync_role_groups(apps) -> None:
+    """Create or update the role groups with exactly ROLE_PERMISSIONS (used by migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            # A model added by a later migration has no permission yet; the migration that
+            # adds it syncs the roles again.
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
