@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from registry.choices import ProductForm
@@ -178,6 +179,13 @@ class CaseImportRowForm(forms.Form):
         parsed = parse_elements(self.cleaned_data["elements"])
         if not parsed:
             raise forms.ValidationError("Name at least one element, e.g. “Nd:30, Pr:10, Dy”.")
+        # Checked here too, so a row shows every problem at once, not the form's first.
+        from .services import element_shares_clean
+
+        try:
+            element_shares_clean(parsed)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["elements"]) from exc
         return parsed
 
     def _users(self, text: str) -> list:

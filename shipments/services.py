@@ -105,7 +105,7 @@ def _event(case: Case, actor, kind: str, summary: str, **data: Any) -> TimelineE
 # --- validation ---------------------------------------------------------------------------
 
 
-def _clean_elements(elements: ElementShares | None) -> list[tuple[Element, Decimal | None]]:
+def element_shares_clean(elements: ElementShares | None) -> list[tuple[Element, Decimal | None]]:
     """Symbols (any case) to Element rows with optional content shares, or a field error."""
     if not elements:
         raise ValidationError({"elements": "Choose at least one rare earth element."})
@@ -239,7 +239,7 @@ def case_create(
     )
     errors = _validate_case(case)
     try:
-        pairs = _clean_elements(elements)
+        pairs = element_shares_clean(elements)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     _raise(errors)
@@ -305,7 +305,7 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
     old_pairs = [(ce.element_id, ce.content_share) for ce in case.case_elements.all()]
     if "elements" in changes:
         try:
-            new_pairs = _clean_elements(changes["elements"])
+            new_pairs = element_shares_clean(changes["elements"])
         except ValidationError as exc:
             errors.update(exc.message_dict)
     _raise(errors)

@@ -100,6 +100,16 @@ def test_a_duplicate_reference_in_the_file_or_the_database_is_an_error(officer, 
     assert Case.objects.count() == 1
 
 
+def test_a_row_reports_every_bad_field_at_once(officer, elements):
+    row = {**GOOD, "elements": "Nd, Fe", "quantity_kg": "0", "hs_code": "28469"}
+    report = cases_import(actor=officer, dataset=dataset(row), dry_run=True)
+    assert {(e.row, e.field) for e in report.errors} == {
+        (2, "elements"),
+        (2, "quantity_kg"),
+        (2, "hs_code"),
+    }
+
+
 def test_missing_columns_are_reported_on_the_header_row(officer, elements):
     data = tablib.Dataset(headers=["reference", "buyer"])
     data.append(["X", "Y"])
