@@ -168,6 +168,17 @@ class StatusForm(forms.Form):
         error_messages={"required": "Give a reason for the status change."},
     )
 
+    def __init__(self, *args, current: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if current and not self.is_bound:
+            # Offer only real changes; "Open" reads as "Reopen" from cleared or closed.
+            reopen = current in (CaseStatus.CLEARED, CaseStatus.CLOSED)
+            self.fields["status"].choices = [
+                (value, "Reopen" if reopen and value == CaseStatus.OPEN else label)
+                for value, label in CaseStatus.choices
+                if value != current
+            ]
+
 
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(choices=DocumentType.choices, label="Type")

@@ -106,7 +106,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
         "timeline": case.timeline.all(),
         "assessment_panel_template": _assessment_panel_template(),
         "can_change": request.user.has_perm("shipments.change_case"),
-        "status_form": StatusForm(initial={"status": case.status}),
+        "status_form": StatusForm(current=case.status),
         "document_form": DocumentForm(),
         **extra,
     }
