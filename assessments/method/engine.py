@@ -30,7 +30,7 @@ from assessments.method.factors.licence import decision_due
 from assessments.method.inputs import AssessmentInputs
 from assessments.method.result import AssessmentResult, FactorResult
 
-METHOD_VERSION = "2026.11-1"
+METHOD_VERSION = "2026.11-2"
 
 FACTOR_FUNCTIONS: tuple[Callable[[Context], FactorResult], ...] = (
     product_scope,

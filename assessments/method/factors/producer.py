@@ -41,8 +41,9 @@ def _quota_holding(producer: ProducerFacts, ctx: Context) -> tuple[str, str, Evi
         return "", "", None
     holder = producer.quota_holder_name or producer.quota_holder_key
     if not holder:
-        group = producer.group_name or "its group"
-        return f"{group} has no quota-holding group, so its output is not quota output.", "", None
+        who = producer.group_name or producer.name
+        problem = f"{who} belongs to no quota-holding group, so its output is not quota output."
+        return problem, "", None
     quota = ctx.inputs.quota
     if quota is None:
         return "", "", None  # the quota factor reports missing quota data
