@@ -104,6 +104,13 @@ def load_registry_demo() -> dict[str, int]:
     p = _producers()
     ok = (ListEntryStatus.APPROVED, "")
     _version(
+        "Demo list 2024",
+        date(2024, 1, 1),
+        ListVersionStatus.PUBLISHED,
+        {p["north-sep-1"]: ok, p["north-metal"]: ok, p["creg-ganzhou"]: ok, p["creg-mine"]: ok},
+        "Invented for the demo: the list in force when the 2024 quotas were published.",
+    )
+    _version(
         "Demo list 2025",
         date(2025, 1, 1),
         ListVersionStatus.PUBLISHED,

@@ -708,6 +708,25 @@ CASES: list[dict[str, Any]] = [
             ("closed", "Order cancelled by the buyer"),
         ],
     },
+    {
+        "ref": "DEMO-041",
+        "title": "NdPr oxide shipped in 2024, under a published quota year",
+        "producer": GANZHOU,
+        "form": "oxide",
+        "el": {"Nd": 75, "Pr": 25},
+        "hs": "2846901999",
+        "qty": 1000,
+        "dest": "JP",
+        "use": "automotive",
+        "eu": "Kansai Motor Components K.K.",
+        "ship": D(2024, 10, 15),
+        "lic": "not_required",
+        "docs": BASIC,
+        "status": [
+            ("cleared", "All checks passed before shipment"),
+            ("closed", "Shipped 2024-10-18; delivered"),
+        ],
+    },
 ]
 
 EXPIRED_ON = D(2026, 10, 31)
