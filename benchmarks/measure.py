@@ -1,0 +1,506 @@
+"""The measurements: the database's floor, re-scores, pages, HTTP load and a Celery worker.
+
+Every loop is bounded in count and in time; every server and client is on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from assessments.models import Assessment
+
+from .synth import BATCH, Payload, _chunks
+
+PORTS = range(8110, 8120)  # the benchmark's own ports
+LOOPBACK = "127.0.0.1"
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (nearest rank) of values; 0 when there are none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, round(q / 100 * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+# --------------------------------------------------------------------------- 1. floor
+
+
+def floor(case_ids: Sequence[int], templates: Sequence[Payload], *, today: dt.date) -> dict:
+    """bulk_create one assessment-sized row per case into the real table, then delete them.
+
+    Same columns, same JSON payloads (cloned from real assessments) and the same indexes
+    and constraints as the re-score writes: what the database itself takes for N snapshots.
+    """
+    payload_bytes = statistics.mean(
+        len(json.dumps(t.inputs)) + len(json.dumps(t.factors)) + len(json.dumps(t.versions))
+        for t in templates
+    )
+    ids: list[int] = []
+    started = time.perf_counter()
+    with transaction.atomic():
+        for chunk in _chunks(list(case_ids), BATCH):
+            rows = []
+            for n, case_id in enumerate(chunk):
+                t = templates[n % len(templates)]
+                rows.append(
+                    Assessment(
+                        case_id=case_id,
+                        as_of=today,
+                        band=t.band,
+                        score=t.score,
+                        method_version=t.method_version,
+                        trigger="scheduled",
+                        factors=t.factors,
+                        versions=t.versions,
+                        inputs=t.inputs,
+                        inputs_hash=t.inputs_hash,
+                    )
+                )
+            Assessment.objects.bulk_create(rows)
+            ids.extend(r.pk for r in rows)
+    seconds = time.perf_counter() - started
+    table = Assessment._meta.db_table
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids, BATCH):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                list(chunk),
+            )
+    return {
+        "rows": len(ids),
+        "seconds": round(seconds, 3),
+        "rows_per_second": round(len(ids) / seconds, 1) if seconds else None,
+        "mean_json_bytes_per_row": round(payload_bytes),
+        "templates": len(templates),
+    }
+
+
+# --------------------------------------------------------------------------- 2. full re-score
+
+
+def full_rescore(
+    rescore: Callable[..., object],
+    case_ids: Sequence[int],
+    *,
+    chunk_size: int,
+    deadline: float,
+    reference: object | None = None,
+) -> dict:
+    """Re-score the cases through the real batch path, chunk by chunk, within a deadline.
+
+    Like the scheduled sweep, one load of the reference data is shared by every chunk.
+    """
+    extra = {"reference": reference} if reference is not None else {}
+    before = Assessment.objects.filter(trigger="scheduled").count()
+    chunk_seconds: list[float] = []
+    first_chunk_queries = None
+    done = 0
+    totals = {"processed": 0, "created": 0, "unchanged": 0}
+    started = time.perf_counter()
+    for n, chunk in enumerate(_chunks(list(case_ids), chunk_size)):
+        if time.perf_counter() - started > deadline:
+            break
+        t0 = time.perf_counter()
+        if n == 0:
+            with CaptureQueriesContext(connection) as ctx:
+                stats = rescore(case_ids=list(chunk), trigger="scheduled", **extra)
+            first_chunk_queries = len(ctx.captured_queries)
+        else:
+            stats = rescore(case_ids=list(chunk), trigger="scheduled", **extra)
+        chunk_seconds.append(time.perf_counter() - t0)
+        done += len(chunk)
+        for key in totals:
+            totals[key] += getattr(stats, key, 0) or 0
+    seconds = time.perf_counter() - started
+    written = Assessment.objects.filter(trigger="scheduled").count() - before
+    processed = totals["processed"] or done
+    return {
+        "cases_submitted": done,
+        "cases_requested": len(case_ids),
+        # Closed cases are skipped by the batch (they keep their last assessment).
+        "cases_processed": processed,
+        "unchanged": totals["unchanged"],
+        "assessments_written": written,
+        "seconds": round(seconds, 3),
+        "cases_per_second": round(processed / seconds, 1) if seconds else None,
+        "seconds_per_100k": round(100_000 * seconds / processed, 1) if processed else None,
+        "chunk_size": chunk_size,
+        "chunks": len(chunk_seconds),
+        "chunk_seconds_median": round(statistics.median(chunk_seconds), 3) if chunk_seconds else 0,
+        "chunk_seconds_p95": round(pct(chunk_seconds, 95), 3),
+        "queries_first_chunk": first_chunk_queries,
+        "completed": done == len(case_ids),
+    }
+
+
+# --------------------------------------------------------------------------- 4. pages
+
+
+def pages(client: Client, paths: dict[str, Sequence[str]], *, requests: int) -> dict:
+    """Median/p95 time and query count per page, `requests` times each after one warm-up.
+
+    `paths` maps a label to the URLs to cycle through (e.g. several case pages).
+    """
+    out = {}
+    for label, urls in paths.items():
+        times, queries, statuses, errors = [], [], set(), set()
+        for i in range(requests + 1):
+            url = urls[i % len(urls)]
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                try:
+                    response = client.get(url)
+                    statuses.add(response.status_code)
+                except Exception as e:  # recorded in the figures: a broken page is a finding
+                    statuses.add(500)
+                    errors.add(f"{type(e).__name__}: {e}"[:300])
+                elapsed = time.perf_counter() - t0
+            if i == 0:
+                continue  # warm-up: template compilation, per-process caches
+            times.append(elapsed)
+            queries.append(len(ctx.captured_queries))
+        out[label] = {
+            "example": urls[0],
+            "requests": len(times),
+            "status": sorted(statuses),
+            "median_ms": ms(statistics.median(times)),
+            "p95_ms": ms(pct(times, 95)),
+            "queries_median": statistics.median(queries),
+            "queries_max": max(queries),
+            "errors": sorted(errors),
+        }
+    return out
+
+
+# --------------------------------------------------------------------------- subprocesses
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+def pick_port() -> int:
+    for port in PORTS:
+        if port_free(port):
+            return port
+    raise RuntimeError("no free port in 8110-8119")
+
+
+def wait_for_port(port: int, timeout: float, proc: subprocess.Popen) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before listening")
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex((LOOPBACK, port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listening on {LOOPBACK}:{port} after {timeout} s")
+
+
+def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a process this benchmark started (its own process group), firmly if need be."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a server or worker: this run's database, benchmark settings."""
+    db = settings.DATABASES["default"]
+    url = (
+        f"postgres://{db['USER']}@{db['HOST'] or LOOPBACK}:{db['PORT'] or 5432}/{db['NAME']}"
+        "?conn_max_age=600"
+    )
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="benchmarks.settings_bench",
+        DATABASE_URL=url,
+        DJANGO_DEBUG="false",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        LODESTONE_LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+# --------------------------------------------------------------------------- 5. HTTP
+
+
+def http_load(
+    *,
+    case_ids: Sequence[int],
+    username: str,
+    password: str,
+    api_token: str,
+    sessions: Sequence[str],
+    out_dir: Path,
+    users: int = 20,
+    seconds: int = 30,
+    workers: int = 2,
+    api_weight: int = 1,
+    label: str = "mixed",
+) -> dict:
+    """gunicorn (2 workers) + locust headless (20 users) on loopback; parse locust's CSV."""
+    port = pick_port()
+    ids_file = out_dir / "locust-case-ids.txt"
+    ids_file.write_text("\n".join(str(i) for i in case_ids[:5000]))
+    sessions_file = out_dir / "locust-sessions.txt"
+    sessions_file.write_text("\n".join(sessions))
+    env = child_env(
+        BENCH_CASE_IDS=str(ids_file),
+        BENCH_SESSIONS=str(sessions_file),
+        BENCH_USERNAME=username,
+        BENCH_PASSWORD=password,
+        BENCH_API_TOKEN=api_token,
+        BENCH_API_WEIGHT=str(api_weight),
+    )
+    log = (out_dir / f"gunicorn-{label}.log").open("w")
+    server = subprocess.Popen(
+        [
+            _bin("gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{LOOPBACK}:{port}",
+            "--timeout",
+            "60",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    prefix = out_dir / f"locust-{label}"
+    try:
+        wait_for_port(port, 60, server)
+        locust = subprocess.run(
+            [
+                _bin("locust"),
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{seconds}s",
+                "--host",
+                f"http://{LOOPBACK}:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "5",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 120,
+            check=False,
+        )
+    finally:
+        stop(server)
+        log.close()
+    stats = {}
+    stats_file = Path(f"{prefix}_stats.csv")
+    if stats_file.exists():
+        with stats_file.open() as f:
+            for row in csv.DictReader(f):
+                stats[row["Name"]] = {
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "requests_per_second": round(float(row["Requests/s"]), 1),
+                    "median_ms": float(row["50%"] or 0),
+                    "p95_ms": float(row["95%"] or 0),
+                    "p99_ms": float(row["99%"] or 0),
+                }
+    return {
+        "scenario": label,
+        "api_weight": api_weight,
+        "port": port,
+        "gunicorn_workers": workers,
+        "users": users,
+        "seconds": seconds,
+        "locust_returncode": locust.returncode,
+        "locust_stderr_tail": locust.stderr[-800:],
+        "endpoints": stats,
+    }
+
+
+# --------------------------------------------------------------------------- 6. Celery
+
+
+def celery_rescore(
+    *,
+    change_id: int,
+    affected: int,
+    task_name: str,
+    broker_url: str,
+    out_dir: Path,
+    concurrency: int = 2,
+    timeout: float = 600,
+) -> dict:
+    """A real worker (-c 2, Redis) re-scores a change; time until done_count == affected."""
+    import redis
+    from celery import Celery
+
+    from registry.models import ReferenceChange
+
+    redis.Redis.from_url(broker_url).flushdb()  # the benchmark's own Redis database only
+    env = child_env(CELERY_BROKER_URL=broker_url, BENCH_CELERY_EAGER="0")
+    log = (out_dir / "celery-worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            _bin("celery"),
+            "-A",
+            "config",
+            "worker",
+            "-c",
+            str(concurrency),
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"bench-{os.getpid()}@%h",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    sender = Celery("bench-sender", broker=broker_url)
+    sender.conf.broker_connection_timeout = 3
+    try:
+        time.sleep(1)
+        if worker.poll() is not None:
+            raise RuntimeError(f"celery worker exited with {worker.returncode}")
+        started = time.perf_counter()
+        sender.send_task(task_name, args=[change_id])
+        change = ReferenceChange.objects.get(pk=change_id)
+        end = started + timeout
+        while time.perf_counter() < end:
+            change.refresh_from_db()
+            if change.status == "failed" or (
+                change.affected_count is not None and change.done_count >= change.affected_count
+            ):
+                break
+            if worker.poll() is not None:
+                break
+            time.sleep(0.25)
+        seconds = time.perf_counter() - started
+    finally:
+        stop(worker, timeout=30)
+        log.close()
+        sender.close()
+    written = Assessment.objects.filter(reference_change_id=change_id).count()
+    finished = change.affected_count is not None and change.done_count >= change.affected_count
+    return {
+        "concurrency": concurrency,
+        "expected_affected": affected,
+        "affected_count": change.affected_count,
+        "done_count": change.done_count,
+        "assessments_written": written,
+        "status": change.status,
+        "finished": finished,
+        "seconds": round(seconds, 3),
+        "cases_per_second": round(change.done_count / seconds, 1) if seconds else None,
+        "timed_out": not finished and change.status != "failed",
+    }
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def profile(fn: Callable[[], object], out_file: Path, top: int = 15) -> dict:
+    """Run fn under pyinstrument; the text report to out_file, the top self-time functions."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        return {"available": False, "note": "pip install pyinstrument to profile"}
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    t0 = time.perf_counter()
+    fn()
+    seconds = time.perf_counter() - t0
+    profiler.stop()
+    out_file.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+    out_file.with_suffix(".all.txt").write_text(
+        profiler.output_text(unicode=False, color=False, show_all=True)
+    )
+    totals: dict[str, float] = {}
+    by_file: dict[str, float] = {}
+
+    def walk(frame) -> None:
+        key = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
+        totals[key] = totals.get(key, 0.0) + frame.total_self_time
+        path = frame.file_path_short or "?"
+        by_file[path] = by_file.get(path, 0.0) + frame.total_self_time
+        for child in frame.children:
+            walk(child)
+
+    root = profiler.last_session.root_frame()
+    if root is not None:
+        walk(root)
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:top]
+    return {
+        "available": True,
+        "seconds": round(seconds, 3),
+        "report": str(out_file),
+        "top_self_time": [{"function": k, "seconds": round(v, 3)} for k, v in ranked],
+        "top_files": [
+            {"file": k, "seconds": round(v, 3)}
+            for k, v in sorted(by_file.items(), key=lambda kv: -kv[1])[:top]
+        ],
+    }
