@@ -149,6 +149,12 @@ def load_reference_data() -> dict[str, int]:
     }
 
 
+def load_elements() -> dict[str, Element]:
+    """The 17 elements from the shipped data, keyed by symbol (idempotent; tests use it)."""
+    _load_elements(Counter())
+    return {e.symbol: e for e in Element.objects.all()}
+
+
 def _load_elements(c: Counter) -> None:
     for e in read("elements.yaml")["elements"]:
         codes = e.get("control_codes") or []

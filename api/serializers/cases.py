@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from api.serializers.fields import SlugField
 from assessments.models import Assessment
 from registry.models import Producer
 from registry.validators import validate_country_code
@@ -75,15 +76,13 @@ class CaseWriteSerializer(serializers.ModelSerializer):
         queryset=Producer.objects.all(), required=False, allow_null=True
     )
     elements = CaseElementSerializer(many=True, help_text="At least one rare earth element.")
-    owner = serializers.SlugRelatedField(
+    owner = SlugField(
         slug_field="username",
         queryset=_active_users(),
         required=False,
         help_text="Username of the owner; defaults to the caller.",
     )
-    watchers = serializers.SlugRelatedField(
-        slug_field="username", queryset=_active_users(), many=True, required=False
-    )
+    watchers = SlugField(slug_field="username", queryset=_active_users(), many=True, required=False)
     destination = serializers.CharField(max_length=2, help_text="ISO 3166 country code, e.g. DE.")
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers.fields import SlugField
 from registry.choices import Layer, ProductForm
 from registry.models import (
     ApprovedListEntry,
@@ -410,7 +411,7 @@ class MeasureUpdateSerializer(serializers.Serializer):
     layers = serializers.ListField(
         child=serializers.ChoiceField(choices=Layer.choices), required=False, allow_empty=False
     )
-    elements = serializers.SlugRelatedField(
+    elements = SlugField(
         slug_field="symbol", queryset=Element.objects.all(), many=True, required=False
     )
     forms = serializers.ListField(

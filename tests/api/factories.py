@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from registry.loading import load_elements as elements_create
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
-    Element,
     Measure,
     Producer,
     ProducerGroup,
@@ -29,43 +29,8 @@ from shipments import services
 from shipments.models import Case
 
 # symbol, name, atomic number, family, quota category, control code (No. 18 of 2025)
-ELEMENTS = [
-    ("La", "Lanthanum", 57, "light", "light", ""),
-    ("Ce", "Cerium", 58, "light", "light", ""),
-    ("Pr", "Praseodymium", 59, "light", "light", ""),
-    ("Nd", "Neodymium", 60, "light", "light", ""),
-    ("Pm", "Promethium", 61, "light", "none", ""),
-    ("Sm", "Samarium", 62, "medium", "ionic", "1C902.a"),
-    ("Eu", "Europium", 63, "medium", "ionic", ""),
-    ("Gd", "Gadolinium", 64, "medium", "ionic", "1C902.b"),
-    ("Tb", "Terbium", 65, "heavy", "ionic", "1C902.c"),
-    ("Dy", "Dysprosium", 66, "heavy", "ionic", "1C902.d"),
-    ("Ho", "Holmium", 67, "heavy", "ionic", ""),
-    ("Er", "Erbium", 68, "heavy", "ionic", ""),
-    ("Tm", "Thulium", 69, "heavy", "ionic", ""),
-    ("Yb", "Ytterbium", 70, "heavy", "ionic", ""),
-    ("Lu", "Lutetium", 71, "heavy", "ionic", "1C902.e"),
-    ("Y", "Yttrium", 39, "heavy", "ionic", "1C902.f"),
-    ("Sc", "Scandium", 21, "other", "none", "1C902.g"),
-]
 
 _seq = itertools.count(1)
-
-
-def elements_create() -> dict[str, Element]:
-    out = {}
-    for symbol, name, z, family, category, code in ELEMENTS:
-        out[symbol], _ = Element.objects.get_or_create(
-            symbol=symbol,
-            defaults={
-                "name": name,
-                "atomic_number": z,
-                "family": family,
-                "quota_category": category,
-                "control_code": code,
-            },
-        )
-    return out
 
 
 def group_create(**extra) -> ProducerGroup:

@@ -82,6 +82,8 @@ def test_missing_fields_are_reported_field_by_field(world, officer_api):
         ("producer", 10**30),
         ("producer", "abc"),
         ("owner", "nobody-by-that-name"),
+        ("owner", "ol\x00ga"),
+        ("watchers", ["\x00"]),
         ("general_licence", "perhaps"),
         ("elements", []),
         ("elements", "Nd"),

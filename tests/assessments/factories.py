@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from registry.loading import load_elements as elements_create
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
     CalendarDay,
-    Element,
     HolidayNotice,
     Measure,
     Producer,
@@ -33,41 +33,7 @@ from registry.models import (
 from shipments.models import Case, CaseElement, Document
 
 # symbol, name, atomic number, family, quota category
-ELEMENTS = [
-    ("La", "Lanthanum", 57, "light", "light"),
-    ("Ce", "Cerium", 58, "light", "light"),
-    ("Pr", "Praseodymium", 59, "light", "light"),
-    ("Nd", "Neodymium", 60, "light", "light"),
-    ("Pm", "Promethium", 61, "light", "none"),
-    ("Sm", "Samarium", 62, "medium", "ionic"),
-    ("Eu", "Europium", 63, "medium", "ionic"),
-    ("Gd", "Gadolinium", 64, "medium", "ionic"),
-    ("Tb", "Terbium", 65, "heavy", "ionic"),
-    ("Dy", "Dysprosium", 66, "heavy", "ionic"),
-    ("Ho", "Holmium", 67, "heavy", "ionic"),
-    ("Er", "Erbium", 68, "heavy", "ionic"),
-    ("Tm", "Thulium", 69, "heavy", "ionic"),
-    ("Yb", "Ytterbium", 70, "heavy", "ionic"),
-    ("Lu", "Lutetium", 71, "heavy", "ionic"),
-    ("Y", "Yttrium", 39, "heavy", "ionic"),
-    ("Sc", "Scandium", 21, "other", "none"),
-]
 SEPARATED = ["metal", "alloy", "target", "magnet", "oxide", "compound"]
-
-
-def elements_create() -> dict[str, Element]:
-    out = {}
-    for symbol, name, z, family, category in ELEMENTS:
-        out[symbol], _ = Element.objects.get_or_create(
-            symbol=symbol,
-            defaults={
-                "name": name,
-                "atomic_number": z,
-                "family": family,
-                "quota_category": category,
-            },
-        )
-    return out
 
 
 def measure_create(key, title, *, layers, elements=(), forms=(), effective_from, **extra):

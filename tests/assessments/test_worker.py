@@ -16,9 +16,7 @@ from registry.services import approved_list_publish, reference_change_record
 from shipments.models import Case
 from tests.assessments.factories import case_create, world_create
 
-# serialized_rollback: the flush after each test would otherwise drop the role groups the
-# migrations created, which later tests (in any app) rely on.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _wait_done(change: ReferenceChange, timeout: float = 60) -> ReferenceChange:

@@ -1,8 +1,8 @@
 import pytest
 
-from tests.registry.factories import make_elements
+from registry.loading import load_elements
 
 
 @pytest.fixture
 def elements(db):
-    return make_elements()
+    return load_elements()

@@ -7,8 +7,6 @@ import factory
 from factory.django import DjangoModelFactory
 
 from registry.choices import (
-    ElementFamily,
-    ElementQuotaCategory,
     FacilityKind,
     Layer,
     ProductForm,
@@ -18,7 +16,6 @@ from registry.choices import (
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
-    Element,
     Measure,
     Producer,
     ProducerGroup,
@@ -34,26 +31,6 @@ from registry.validators import USCC_ALPHABET, uscc_check_char
 def valid_uscc(n: int) -> str:
     body = "91110000MA" + "".join(USCC_ALPHABET[(n * 7 + i) % 31] for i in range(7))
     return body + uscc_check_char(body)
-
-
-ELEMENTS = [
-    ("La", "Lanthanum", 57, ElementFamily.LIGHT, ElementQuotaCategory.LIGHT),
-    ("Nd", "Neodymium", 60, ElementFamily.LIGHT, ElementQuotaCategory.LIGHT),
-    ("Sm", "Samarium", 62, ElementFamily.MEDIUM, ElementQuotaCategory.IONIC),
-    ("Tb", "Terbium", 65, ElementFamily.HEAVY, ElementQuotaCategory.IONIC),
-    ("Dy", "Dysprosium", 66, ElementFamily.HEAVY, ElementQuotaCategory.IONIC),
-    ("Sc", "Scandium", 21, ElementFamily.OTHER, ElementQuotaCategory.NONE),
-]
-
-
-def make_elements() -> dict[str, Element]:
-    return {
-        s: Element.objects.get_or_create(
-            symbol=s,
-            defaults={"name": n, "atomic_number": z, "family": f, "quota_category": q},
-        )[0]
-        for s, n, z, f, q in ELEMENTS
-    }
 
 
 class ProducerGroupFactory(DjangoModelFactory):

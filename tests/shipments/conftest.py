@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from registry.loading import load_elements as elements_create
 from tests.shipments.factories import (
-    elements_create,
     group_create,
     hs_codes_create,
     producer_create,

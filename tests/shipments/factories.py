@@ -10,43 +10,8 @@ from registry.models import Element, HSCode, Producer, ProducerGroup
 from shipments.models import Case, CaseElement, Document
 
 # symbol, name, atomic number, family, quota category, dual-use control code (elements.yaml)
-ELEMENTS = [
-    ("La", "Lanthanum", 57, "light", "light", ""),
-    ("Ce", "Cerium", 58, "light", "light", ""),
-    ("Pr", "Praseodymium", 59, "light", "light", ""),
-    ("Nd", "Neodymium", 60, "light", "light", ""),
-    ("Pm", "Promethium", 61, "light", "none", ""),
-    ("Sm", "Samarium", 62, "medium", "ionic", "1C902"),
-    ("Eu", "Europium", 63, "medium", "ionic", "1C912"),
-    ("Gd", "Gadolinium", 64, "medium", "ionic", "1C903"),
-    ("Tb", "Terbium", 65, "heavy", "ionic", "1C904"),
-    ("Dy", "Dysprosium", 66, "heavy", "ionic", "1C905"),
-    ("Ho", "Holmium", 67, "heavy", "ionic", "1C909"),
-    ("Er", "Erbium", 68, "heavy", "ionic", "1C910"),
-    ("Tm", "Thulium", 69, "heavy", "ionic", "1C911"),
-    ("Yb", "Ytterbium", 70, "heavy", "ionic", "1C913"),
-    ("Lu", "Lutetium", 71, "heavy", "ionic", "1C906"),
-    ("Y", "Yttrium", 39, "heavy", "ionic", "1C908"),
-    ("Sc", "Scandium", 21, "other", "none", "1C907"),
-]
 
 _seq = itertools.count(1)
-
-
-def elements_create() -> dict[str, Element]:
-    out = {}
-    for symbol, name, z, family, category, code in ELEMENTS:
-        out[symbol], _ = Element.objects.get_or_create(
-            symbol=symbol,
-            defaults={
-                "name": name,
-                "atomic_number": z,
-                "family": family,
-                "quota_category": category,
-                "control_code": code,
-            },
-        )
-    return out
 
 
 def hs_codes_create() -> None:
