@@ -44,15 +44,20 @@ def user_roles(user) -> list[str]:
     return sorted(g.name for g in user.groups.all() if g.name in ROLES)
 
 
-def sync_role_groups(apps) -> None:
-    """Create or update the role groups with exactly ROLE_PERMISSIONS (used by migrations)."""
+def sync_role_groups(apps, *, create_missing_permissions: bool = True) -> None:
+    """Create or update the role groups with exactly ROLE_PERMISSIONS.
+
+    Migrations pass their historical `apps`; permissions are normally created after migrate,
+    so they are made here first. Tests pass the live registry with
+    create_missing_permissions=False to restore the groups after a transactional flush.
+    """
     from django.contrib.auth.management import create_permissions
 
-    # Permissions are normally created after migrate; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    if create_missing_permissions:
+        for app_config in apps.get_app_configs():
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
