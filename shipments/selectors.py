@@ -15,8 +15,13 @@ from .models import Case, CaseElement, Document, TimelineEvent
 
 def case_queryset() -> QuerySet[Case]:
     """Cases with everything a register row shows, in a constant number of queries."""
-    return Case.objects.select_related("producer__group", "owner").prefetch_related(
-        Prefetch("case_elements", queryset=CaseElement.objects.select_related("element"))
+    return (
+        Case.objects.select_related("producer__group", "owner", "latest_assessment")
+        # The row shows the worst factor's reason; the stored inputs are not needed.
+        .defer("latest_assessment__inputs", "latest_assessment__versions")
+        .prefetch_related(
+            Prefetch("case_elements", queryset=CaseElement.objects.select_related("element"))
+        )
     )
 
 

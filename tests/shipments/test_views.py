@@ -143,6 +143,29 @@ def test_the_register_shows_band_as_word_and_symbol_class(officer_client, case):
     assert b"PO-VIEW-1" in response.content
 
 
+def test_each_register_row_names_the_worst_factor_and_its_reason(officer_client, officer, elements):
+    from shipments.services import case_create
+
+    created = case_create(
+        actor=officer,
+        reference="PO-WHY-1",
+        buyer="Example Motors GmbH",
+        exporter="Baotou Export Co.",
+        product_form="oxide",
+        quantity_kg=100,
+        destination="DE",
+        end_use="automotive",
+        end_user="Example Motors GmbH",
+        elements={"Nd": None},
+    )
+    top = created.latest_assessment.factors[0]
+    response = officer_client.get(reverse("shipments:case_list"), {"q": "PO-WHY-1"})
+    body = response.content.decode()
+    assert "Main reason" in body
+    assert top["reason"][:40] in body  # no producer declared: the reason says so
+    assert "No producer declared" in top["reason"]
+
+
 def test_an_htmx_filter_request_gets_only_the_table(officer_client, case):
     response = officer_client.get(
         reverse("shipments:case_list"),
