@@ -747,6 +747,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._case(spec, owner, users, i)
             created += 1
+        self._reference_change(users["staff"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} users, {created} new case(s), "
@@ -780,6 +781,29 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("registry.demo is not available; skipped."))
             return
         load_registry_demo()
+
+    def _reference_change(self, staff) -> None:
+        """One watch-list update made through the service, as staff would: it records a
+        reference change, re-scores only the case whose end user matches, and (the band
+        worsening) queues an alert to the case's owner. Done once."""
+        from registry.models import WatchList, WatchListEntry
+        from registry.services import watch_list_entry_upsert
+
+        name = "Lannion Photonics SA"
+        if WatchListEntry.objects.filter(name=name).exists():
+            return
+        watch_list_entry_upsert(
+            watch_list=WatchList.objects.get(key="demo-screening"),
+            name=name,
+            actor=staff,
+            aliases=["Lannion Photonics"],
+            country="FR",
+            status="active",
+            date_added=D(2026, 11, 20),
+            announcement="Demo notice 2",
+            is_demo=True,
+            source="Invented for the demo.",
+        )
 
     def _case(self, spec: dict, owner, users: dict, i: int) -> None:
         producer = Producer.objects.filter(name_en=spec["producer"]).first()
