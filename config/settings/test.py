@@ -12,6 +12,10 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lodestone-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="lodestone-static-"))
+# Close connections after each request and task (Celery's Django fix-up does so when the age
+# is 0), so no worker thread keeps the test database open at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 # The broker URL is kept for worker tests; everything else runs in process.
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

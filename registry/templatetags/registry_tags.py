@@ -22,7 +22,7 @@ def unverified(obj_or_value, field: str = "confidence"):
 def demo(obj):
     if getattr(obj, "is_demo", False):
         return format_html(
-            '<span class="tag tag-demo" title="Invented for the demo, not a fact">demo</span>'
+            '<span class="tag tag-demo" title="{}">demo</span>', "Invented for the demo, not a fact"
         )
     return ""
 
