@@ -86,7 +86,7 @@ class CaseViewSet(
             "detail": f"A case with reference {existing.reference} already exists.",
             "existing": {"id": existing.pk, "reference": existing.reference, "url": url},
         }
-        return Response(body, status=status.HTTP_409_CONFLICT, headers={"Location": url})
+        return Response(body, status=status.HTTP_409_CONFLICT, headers={"Location": str(url)})
 
     def _read(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
         case = _case_queryset().get(pk=case.pk)
@@ -100,7 +100,9 @@ class CaseViewSet(
             return conflict
         case = services.case_create(actor=request.user, **serializer.to_service_kwargs())
         response = self._read(case, status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
+        # A plain str: the URL field gives a Hyperlink (a str subclass) that strict WSGI
+        # servers (wsgiref, so runserver) refuse as a header value.
+        response["Location"] = str(response.data["url"])
         return response
 
     def partial_update(self, request, pk=None):

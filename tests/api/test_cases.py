@@ -28,6 +28,7 @@ def test_an_officer_creates_a_case_which_is_assessed_at_once(world, officer_api)
     assert r.status_code == 201, r.json()
     data = r.json()
     assert r["Location"] == data["url"]
+    assert type(r["Location"]) is str  # wsgiref (runserver) refuses str subclasses
     assert data["owner"] == "olga"
     assert data["destination"] == "DE"
     assert [e["symbol"] for e in data["elements"]] == ["Nd", "Dy"]
