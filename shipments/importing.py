@@ -19,30 +19,9 @@ from registry.models import Producer
 from registry.validators import validate_country_code, validate_hs_code
 
 from .choices import EndUse, LicenceStatus
+from .models import CASE_INPUT_FIELDS
 
-IMPORT_COLUMNS = (
-    "reference",
-    "buyer",
-    "exporter",
-    "producer",
-    "supplier_text",
-    "product_form",
-    "elements",
-    "hs_code",
-    "quantity_kg",
-    "destination",
-    "end_use",
-    "end_user",
-    "consignee",
-    "planned_ship_date",
-    "licence_status",
-    "licence_number",
-    "licence_applied_on",
-    "licence_valid_until",
-    "general_licence",
-    "owner",
-    "watchers",
-)
+IMPORT_COLUMNS = CASE_INPUT_FIELDS
 # Written by the export (shipments.resources), ignored by the import.
 IGNORED_COLUMNS = ("band", "score", "status", "assessed_at", "producer_group")
 REQUIRED_COLUMNS = (

@@ -17,6 +17,32 @@ from .choices import (
     TimelineKind,
 )
 
+# What a case takes as input, in the order forms, imports and the API present it.
+CASE_INPUT_FIELDS = (
+    "reference",
+    "buyer",
+    "exporter",
+    "producer",
+    "supplier_text",
+    "product_form",
+    "elements",
+    "hs_code",
+    "quantity_kg",
+    "destination",
+    "end_use",
+    "end_user",
+    "consignee",
+    "planned_ship_date",
+    "licence_status",
+    "licence_number",
+    "licence_applied_on",
+    "licence_valid_until",
+    "general_licence",
+    "owner",
+    "watchers",
+)
+# The ones stored on the Case row itself (elements and watchers are relations).
+
 
 class Case(models.Model):
     """A shipment case: one purchase or shipment whose execution risk is assessed."""

@@ -18,7 +18,7 @@ from assessments.services import assessment_run
 from registry.models import Element
 
 from .choices import CaseStatus, DocumentStatus, LicenceStatus, TimelineKind
-from .models import Case, CaseElement, Document, TimelineEvent
+from .models import CASE_INPUT_FIELDS, Case, CaseElement, Document, TimelineEvent
 from .validators import validate_document_file
 
 if TYPE_CHECKING:
@@ -27,27 +27,7 @@ if TYPE_CHECKING:
     from django.core.files import File
 
 # Fields a person may set on a case through case_create / case_update.
-CASE_FIELDS = (
-    "reference",
-    "buyer",
-    "exporter",
-    "producer",
-    "supplier_text",
-    "product_form",
-    "hs_code",
-    "quantity_kg",
-    "destination",
-    "end_use",
-    "end_user",
-    "consignee",
-    "planned_ship_date",
-    "licence_status",
-    "licence_number",
-    "licence_applied_on",
-    "licence_valid_until",
-    "general_licence",
-    "owner",
-)
+CASE_FIELDS = tuple(f for f in CASE_INPUT_FIELDS if f not in ("elements", "watchers"))
 # Changing these does not change what the assessment reads, so no re-assessment.
 UNASSESSED_FIELDS = frozenset(
     {"reference", "buyer", "supplier_text", "licence_number", "owner", "watchers"}

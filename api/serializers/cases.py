@@ -18,7 +18,7 @@ from assessments.models import Assessment
 from registry.models import Producer
 from registry.validators import validate_country_code
 from shipments.choices import CaseStatus
-from shipments.models import Case, Document
+from shipments.models import CASE_INPUT_FIELDS, Case, Document
 from shipments.validators import validate_document_file
 
 User = get_user_model()
@@ -87,29 +87,7 @@ class CaseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = [
-            "reference",
-            "buyer",
-            "exporter",
-            "producer",
-            "supplier_text",
-            "product_form",
-            "elements",
-            "hs_code",
-            "quantity_kg",
-            "destination",
-            "end_use",
-            "end_user",
-            "consignee",
-            "planned_ship_date",
-            "licence_status",
-            "licence_number",
-            "licence_applied_on",
-            "licence_valid_until",
-            "general_licence",
-            "owner",
-            "watchers",
-        ]
+        fields = list(CASE_INPUT_FIELDS)
         extra_kwargs = {
             "quantity_kg": {"min_value": Decimal("0.001")},
         }
