@@ -177,6 +177,7 @@ def wipe() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            _wipe_bench_reference()
             return
     with transaction.atomic():
         Case.objects.update(latest_assessment=None)
@@ -186,6 +187,16 @@ def wipe() -> None:
         Case.watchers.through.objects.all().delete()
         Case.objects.all().delete()
         ReferenceChange.objects.all().delete()
+        _wipe_bench_reference()
+
+
+def _wipe_bench_reference() -> None:
+    """Undo what earlier runs' steps 3 and 6 changed: list versions they published and the
+    allocations they halved (rebuilt from the seed by build_reference)."""
+    ApprovedListVersion.objects.filter(label__startswith="Bench list ").exclude(
+        label="Bench list 1"
+    ).delete()
+    QuotaAllocation.objects.filter(group__key__startswith="bench-group-").delete()
 
 
 def _minimal_reference(today: dt.date) -> None:
