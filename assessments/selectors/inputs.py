@@ -1,4 +1,4 @@
-"""Reads for assessments: building the pure method's inputs, affected cases, history.
+"""Building the pure method's inputs from the database.
 
 Reference data (measures, list versions, quota, calendar, watch lists) is small and shared
 by every case, so it is loaded once per batch into a `ReferenceData` and each case's inputs
@@ -12,19 +12,14 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import threading
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from rapidfuzz import fuzz, process
 
 from assessments.method import applicability
 from assessments.method.inputs import (
@@ -42,11 +37,9 @@ from assessments.method.inputs import (
     QuotaFacts,
     QuotaFallbackFacts,
     SuspensionFacts,
-    WatchEntryFacts,
 )
-from assessments.method.screening import match_party, normalise_party
-from assessments.models import Assessment
-from registry.choices import CalendarDayKind, ListVersionStatus, WatchEntryStatus
+from assessments.selectors.watch import WatchIndex, watch_index
+from registry.choices import CalendarDayKind, ListVersionStatus
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
@@ -57,12 +50,8 @@ from registry.models import (
     QuotaAllocation,
     QuotaCycle,
     QuotaUtilisation,
-    ReferenceChange,
     Suspension,
-    WatchList,
-    WatchListEntry,
 )
-from shipments.choices import ACTIVE_STATUSES
 from shipments.models import Case, CaseElement, Document
 
 _INPUT_FIELDS = {
@@ -99,101 +88,6 @@ def case_as_of(case: Case, today: dt.date) -> dt.date:
 
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-# --------------------------------------------------------------------------- watch lists
-
-
-class WatchIndex:
-    """All non-removed watch-list entries, with their names normalised once.
-
-    `candidates(names)` returns exactly what `screening.prefilter(names, entries, settings)`
-    would (a test asserts it), but scores each query against every normalised name in one
-    rapidfuzz call instead of re-normalising every entry per case.
-    """
-
-    def __init__(self, entries: Sequence[WatchEntryFacts], lists: dict[int, dt.date]):
-        self.entries = tuple(sorted(entries, key=lambda e: e.id))
-        self.lists = lists  # watch list id -> version_date, recorded in `versions`
-        self._owner: list[int] = []  # position in `self.entries` of each normalised name
-        self._names: list[str] = []
-        for position, entry in enumerate(self.entries):
-            for name in (entry.name, *entry.aliases):
-                self._owner.append(position)
-                self._names.append(normalise_party(name))
-        self._memo: dict[tuple[str, float], frozenset[int]] = {}
-
-    def _positions(self, name: str, weak: float) -> frozenset[int]:
-        key = (name, weak)
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit
-        query = normalise_party(name)
-        if weak <= 0:
-            found = frozenset(range(len(self.entries)))
-        elif not query:
-            found = frozenset()
-        else:
-            scored = process.extract(
-                query, self._names, scorer=fuzz.token_sort_ratio, score_cutoff=weak, limit=None
-            )
-            found = frozenset(self._owner[index] for _, _, index in scored)
-        if len(self._memo) > 50_000:  # bound the memory a long-lived worker can hold
-            self._memo.clear()
-        self._memo[key] = found
-        return found
-
-    def candidates(
-        self, names: Iterable[str], method: MethodSettings
-    ) -> tuple[WatchEntryFacts, ...]:
-        positions: set[int] = set()
-        for name in names:
-            if name.strip():
-                positions |= self._positions(name, method.weak_match)
-        return tuple(self.entries[p] for p in sorted(positions))
-
-
-_watch_cache: dict[str, Any] = {"key": None, "index": None}
-_watch_lock = threading.Lock()
-
-
-def _watch_fingerprint() -> tuple:
-    """Changes whenever an entry or list is added, edited or deleted (history rows)."""
-    entries = WatchListEntry.history.model.objects.aggregate(
-        n=Count("history_id"), last=Max("history_id")
-    )
-    lists = WatchList.history.model.objects.aggregate(n=Count("history_id"), last=Max("history_id"))
-    live = WatchListEntry.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (*entries.values(), *lists.values(), *live.values())
-
-
-def watch_index(*, refresh: bool = False) -> WatchIndex:
-    """The process-wide watch-list index, reloaded when the watch-list tables changed."""
-    key = _watch_fingerprint()
-    with _watch_lock:
-        if not refresh and _watch_cache["key"] == key and _watch_cache["index"] is not None:
-            return _watch_cache["index"]
-    entries = [
-        WatchEntryFacts(
-            id=row.pk,
-            list_key=row.watch_list.key,
-            list_name=row.watch_list.name,
-            name=row.name,
-            aliases=tuple(n for n in [row.name_zh, *row.aliases] if n),
-            country=row.country,
-            status=row.status,
-            version_date=row.watch_list.version_date,
-            confidence=row.confidence,
-        )
-        for row in WatchListEntry.objects.exclude(status=WatchEntryStatus.REMOVED).select_related(
-            "watch_list"
-        )
-    ]
-    lists = dict(WatchList.objects.values_list("id", "version_date"))
-    index = WatchIndex(entries, lists)
-    with _watch_lock:
-        _watch_cache["key"], _watch_cache["index"] = key, index
-    return index
 
 
 # ------------------------------------------------------------------------ reference data
@@ -587,201 +481,3 @@ def assessment_inputs_build_many(
     today = today_default(today)
     ref = reference or ReferenceData.load()
     return [ref.build(case, today) for case in cases]
-
-
-# ---------------------------------------------------------------------- affected cases
-
-
-def _groups_with_predecessors(group_ids: Iterable[int]) -> set[int]:
-    children: dict[int, list[int]] = defaultdict(list)
-    for pk, successor in ProducerGroup.objects.filter(successor__isnull=False).values_list(
-        "pk", "successor_id"
-    ):
-        children[successor].append(pk)
-    found: set[int] = set()
-    todo = [int(g) for g in group_ids]
-    while todo:
-        g = todo.pop()
-        if g in found:
-            continue
-        found.add(g)
-        todo.extend(children.get(g, ()))
-    return found
-
-
-def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) -> QuerySet[Case]:
-    """The active (not closed) cases a reference change can affect (see ReferenceChange).
-
-    Every non-empty key narrows the set; producer_ids and group_ids together are one key
-    (either matches; a group also covers the producers of the groups it absorbed). A NULL
-    ship date counts as today. Party names are screened with the method's own matcher
-    against the distinct end users and consignees of the cases left after the other keys.
-    """
-    today = today_default(today)
-    qs = Case.objects.filter(status__in=ACTIVE_STATUSES)
-    party = Q()
-    if change.producer_ids:
-        party |= Q(producer_id__in=[int(p) for p in change.producer_ids])
-    if change.group_ids:
-        party |= Q(producer__group_id__in=_groups_with_predecessors(change.group_ids))
-    if party:
-        qs = qs.filter(party)
-    if change.elements:
-        qs = qs.filter(
-            Exists(
-                CaseElement.objects.filter(
-                    case_id=OuterRef("pk"), element_id__in=list(change.elements)
-                )
-            )
-        )
-    if change.forms:
-        qs = qs.filter(product_form__in=list(change.forms))
-    if change.date_from or change.date_to:
-        qs = qs.annotate(
-            _ship_or_today=Coalesce("planned_ship_date", Value(today, output_field=DateField()))
-        )
-        if change.date_from:
-            qs = qs.filter(_ship_or_today__gte=change.date_from)
-        if change.date_to:
-            qs = qs.filter(_ship_or_today__lt=change.date_to)
-    if change.party_names:
-        method = method_settings()
-        entries = [
-            WatchEntryFacts(id=i, list_key="change", list_name="change", name=name)
-            for i, name in enumerate(n for n in change.party_names if n and n.strip())
-        ]
-        values = set(qs.values_list("end_user", flat=True).distinct())
-        values |= set(qs.exclude(consignee="").values_list("consignee", flat=True).distinct())
-        hits = [v for v in values if v.strip() and match_party(v, entries, method)]
-        qs = qs.filter(Q(end_user__in=hits) | Q(consignee__in=hits))
-    return qs
-
-
-# ----------------------------------------------------------------------------- history
-
-
-def assessment_history(case: Case) -> QuerySet[Assessment]:
-    """All snapshots of a case, newest first, with who and what caused them."""
-    return (
-        Assessment.objects.filter(case=case)
-        .select_related("actor", "reference_change", "previous")
-        .order_by("-created_at", "-pk")
-    )
-
-
-@dataclass(frozen=True)
-class FactorChange:
-    factor: str
-    old_severity: str | None
-    new_severity: str | None
-    old_reason: str
-    new_reason: str
-
-
-def assessment_diff(a: Assessment | None, b: Assessment) -> list[FactorChange]:
-    """Factors whose severity or reason differ from `a` (older) to `b` (newer)."""
-    old = {f["factor"]: f for f in (a.factors if a else [])}
-    new = {f["factor"]: f for f in b.factors}
-    changes = []
-    for name in [*new, *(n for n in old if n not in new)]:
-        o, n = old.get(name, {}), new.get(name, {})
-        if o.get("severity") != n.get("severity") or o.get("reason") != n.get("reason"):
-            changes.append(
-                FactorChange(
-                    factor=name,
-                    old_severity=o.get("severity"),
-                    new_severity=n.get("severity"),
-                    old_reason=o.get("reason", ""),
-                    new_reason=n.get("reason", ""),
-                )
-            )
-    return changes
-
-
-# ------------------------------------------------------------------------------- sweep
-
-
-def _date_boundaries() -> list[dt.date]:
-    """Days on which some measure, suspension or list version starts or stops applying."""
-    days: set[dt.date] = set()
-    for start, end in Measure.objects.values_list("effective_from", "effective_to"):
-        days.update(d for d in (start, end) if d)
-    for start, end in Suspension.objects.values_list("starts_on", "ends_on"):
-        days.update(d for d in (start, end) if d)
-    days.update(
-        ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED).values_list(
-            "effective_from", flat=True
-        )
-    )
-    return sorted(days)
-
-
-def _crosses(boundaries: list[dt.date], lo: dt.date, hi: dt.date) -> bool:
-    """Whether some boundary b satisfies lo < b <= hi."""
-    return bisect.bisect_right(boundaries, hi) > bisect.bisect_right(boundaries, lo)
-
-
-def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
-    """Active cases whose latest assessment a date passing since then may have changed.
-
-    A case is due when it was never assessed; when its as-of date moved (no ship date: it
-    is today) across a day on which a measure, suspension or list version starts or ends,
-    its own licence expiry or a document expiry, or into another quota year; or when its
-    planned ship date has passed since it was assessed. The date a snapshot was made is
-    its stored `inputs.today`, so the sweep is exact for back-dated runs too.
-    """
-    today = today_default(today)
-    boundaries = _date_boundaries()
-    rows = (
-        Case.objects.filter(status__in=ACTIVE_STATUSES)
-        .annotate(_assessed_today=KeyTextTransform("today", "latest_assessment__inputs"))
-        .values_list(
-            "pk",
-            "planned_ship_date",
-            "licence_valid_until",
-            "latest_assessment_id",
-            "latest_assessment__as_of",
-            "_assessed_today",
-            "latest_assessment__created_at",
-        )
-        .order_by("pk")
-    )
-    expiries: dict[int, list[dt.date]] = defaultdict(list)
-    for case_id, expires in Document.objects.filter(
-        case__status__in=ACTIVE_STATUSES, expires_on__isnull=False
-    ).values_list("case_id", "expires_on"):
-        expiries[case_id].append(expires)
-    due = []
-    for pk, ship, valid_until, latest, old_as_of, assessed_today, created in rows:
-        if latest is None:
-            due.append(pk)
-            continue
-        t0 = dt.date.fromisoformat(assessed_today) if assessed_today else created.date()
-        new_as_of = ship or today
-        if ship and t0 <= ship < today:
-            due.append(pk)  # the ship date has passed since the assessment
-            continue
-        if new_as_of == old_as_of:
-            continue
-        lo, hi = sorted((old_as_of, new_as_of))
-        own = sorted(
-            d
-            for day in (valid_until, *expiries.get(pk, ()))
-            if day
-            for d in (day, day + dt.timedelta(days=1))
-        )
-        if lo.year != hi.year or _crosses(boundaries, lo, hi) or _crosses(own, lo, hi):
-            due.append(pk)
-    return due
-
-
-def cases_behind_changes(changes: Iterable[ReferenceChange], today: dt.date) -> set[int]:
-    """Active cases a change matches whose latest assessment is older than the change."""
-    ids: set[int] = set()
-    for change in changes:
-        qs = cases_affected_by(change, today=today).filter(
-            Q(latest_assessment__isnull=True)
-            | Q(latest_assessment__created_at__lt=change.created_at)
-        )
-        ids.update(qs.values_list("pk", flat=True))
-    return ids

@@ -1,0 +1,185 @@
+"""Which active cases a reference change or the calendar can move: the re-score's
+selection and the sweep's."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
+
+from assessments.method.inputs import (
+    WatchEntryFacts,
+)
+from assessments.method.screening import match_party
+from assessments.selectors.inputs import method_settings, today_default
+from registry.choices import ListVersionStatus
+from registry.models import (
+    ApprovedListVersion,
+    Measure,
+    ProducerGroup,
+    ReferenceChange,
+    Suspension,
+)
+from shipments.choices import ACTIVE_STATUSES
+from shipments.models import Case, CaseElement, Document
+
+# ---------------------------------------------------------------------- affected cases
+
+
+def _groups_with_predecessors(group_ids: Iterable[int]) -> set[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, successor in ProducerGroup.objects.filter(successor__isnull=False).values_list(
+        "pk", "successor_id"
+    ):
+        children[successor].append(pk)
+    found: set[int] = set()
+    todo = [int(g) for g in group_ids]
+    while todo:
+        g = todo.pop()
+        if g in found:
+            continue
+        found.add(g)
+        todo.extend(children.get(g, ()))
+    return found
+
+
+def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """The active (not closed) cases a reference change can affect (see ReferenceChange).
+
+    Every non-empty key narrows the set; producer_ids and group_ids together are one key
+    (either matches; a group also covers the producers of the groups it absorbed). A NULL
+    ship date counts as today. Party names are screened with the method's own matcher
+    against the distinct end users and consignees of the cases left after the other keys.
+    """
+    today = today_default(today)
+    qs = Case.objects.filter(status__in=ACTIVE_STATUSES)
+    party = Q()
+    if change.producer_ids:
+        party |= Q(producer_id__in=[int(p) for p in change.producer_ids])
+    if change.group_ids:
+        party |= Q(producer__group_id__in=_groups_with_predecessors(change.group_ids))
+    if party:
+        qs = qs.filter(party)
+    if change.elements:
+        qs = qs.filter(
+            Exists(
+                CaseElement.objects.filter(
+                    case_id=OuterRef("pk"), element_id__in=list(change.elements)
+                )
+            )
+        )
+    if change.forms:
+        qs = qs.filter(product_form__in=list(change.forms))
+    if change.date_from or change.date_to:
+        qs = qs.annotate(
+            _ship_or_today=Coalesce("planned_ship_date", Value(today, output_field=DateField()))
+        )
+        if change.date_from:
+            qs = qs.filter(_ship_or_today__gte=change.date_from)
+        if change.date_to:
+            qs = qs.filter(_ship_or_today__lt=change.date_to)
+    if change.party_names:
+        method = method_settings()
+        entries = [
+            WatchEntryFacts(id=i, list_key="change", list_name="change", name=name)
+            for i, name in enumerate(n for n in change.party_names if n and n.strip())
+        ]
+        values = set(qs.values_list("end_user", flat=True).distinct())
+        values |= set(qs.exclude(consignee="").values_list("consignee", flat=True).distinct())
+        hits = [v for v in values if v.strip() and match_party(v, entries, method)]
+        qs = qs.filter(Q(end_user__in=hits) | Q(consignee__in=hits))
+    return qs
+
+
+# ------------------------------------------------------------------------------- sweep
+
+
+def _date_boundaries() -> list[dt.date]:
+    """Days on which some measure, suspension or list version starts or stops applying."""
+    days: set[dt.date] = set()
+    for start, end in Measure.objects.values_list("effective_from", "effective_to"):
+        days.update(d for d in (start, end) if d)
+    for start, end in Suspension.objects.values_list("starts_on", "ends_on"):
+        days.update(d for d in (start, end) if d)
+    days.update(
+        ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED).values_list(
+            "effective_from", flat=True
+        )
+    )
+    return sorted(days)
+
+
+def _crosses(boundaries: list[dt.date], lo: dt.date, hi: dt.date) -> bool:
+    """Whether some boundary b satisfies lo < b <= hi."""
+    return bisect.bisect_right(boundaries, hi) > bisect.bisect_right(boundaries, lo)
+
+
+def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
+    """Active cases whose latest assessment a date passing since then may have changed.
+
+    A case is due when it was never assessed; when its as-of date moved (no ship date: it
+    is today) across a day on which a measure, suspension or list version starts or ends,
+    its own licence expiry or a document expiry, or into another quota year; or when its
+    planned ship date has passed since it was assessed. The date a snapshot was made is
+    its stored `inputs.today`, so the sweep is exact for back-dated runs too.
+    """
+    today = today_default(today)
+    boundaries = _date_boundaries()
+    rows = (
+        Case.objects.filter(status__in=ACTIVE_STATUSES)
+        .annotate(_assessed_today=KeyTextTransform("today", "latest_assessment__inputs"))
+        .values_list(
+            "pk",
+            "planned_ship_date",
+            "licence_valid_until",
+            "latest_assessment_id",
+            "latest_assessment__as_of",
+            "_assessed_today",
+            "latest_assessment__created_at",
+        )
+        .order_by("pk")
+    )
+    expiries: dict[int, list[dt.date]] = defaultdict(list)
+    for case_id, expires in Document.objects.filter(
+        case__status__in=ACTIVE_STATUSES, expires_on__isnull=False
+    ).values_list("case_id", "expires_on"):
+        expiries[case_id].append(expires)
+    due = []
+    for pk, ship, valid_until, latest, old_as_of, assessed_today, created in rows:
+        if latest is None:
+            due.append(pk)
+            continue
+        t0 = dt.date.fromisoformat(assessed_today) if assessed_today else created.date()
+        new_as_of = ship or today
+        if ship and t0 <= ship < today:
+            due.append(pk)  # the ship date has passed since the assessment
+            continue
+        if new_as_of == old_as_of:
+            continue
+        lo, hi = sorted((old_as_of, new_as_of))
+        own = sorted(
+            d
+            for day in (valid_until, *expiries.get(pk, ()))
+            if day
+            for d in (day, day + dt.timedelta(days=1))
+        )
+        if lo.year != hi.year or _crosses(boundaries, lo, hi) or _crosses(own, lo, hi):
+            due.append(pk)
+    return due
+
+
+def cases_behind_changes(changes: Iterable[ReferenceChange], today: dt.date) -> set[int]:
+    """Active cases a change matches whose latest assessment is older than the change."""
+    ids: set[int] = set()
+    for change in changes:
+        qs = cases_affected_by(change, today=today).filter(
+            Q(latest_assessment__isnull=True)
+            | Q(latest_assessment__created_at__lt=change.created_at)
+        )
+        ids.update(qs.values_list("pk", flat=True))
+    return ids
