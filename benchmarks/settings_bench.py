@@ -1,8 +1,8 @@
 # ruff: noqa: F403, F405
-"""Settings for benchmark runs: local settings plus the benchmarks app, production-like.
+"""Settings for benchmark runs: local settings, production-like (DEBUG off, no mail).
 
-Use with `--settings benchmarks.settings_bench` (or DJANGO_SETTINGS_MODULE) until
-"benchmarks" is in INSTALLED_APPS. The database defaults to the benchmark's own
+Use with `--settings benchmarks.settings_bench` (or DJANGO_SETTINGS_MODULE). The database
+defaults to the benchmark's own
 `lodestone_bench` with persistent connections, never to SQLite or a shared database.
 """
 
@@ -13,8 +13,6 @@ os.environ.setdefault(
 )
 
 from config.settings.local import *
-
-INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 
 # Figures are taken with DEBUG off, as in production (DEBUG keeps every query in memory).
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

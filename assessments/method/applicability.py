@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assessments.method.inputs import CaseFacts, MeasureFacts, SuspensionFacts
 
@@ -40,7 +41,8 @@ class MeasureStatus:
         )
 
 
-def _digits(code: str) -> str:
+@lru_cache(maxsize=4096)
+def _digits(code: str) -> str:  # called per case x measure in a re-score
     return "".join(char for char in code if char.isdigit())
 
 

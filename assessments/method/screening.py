@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -101,7 +102,8 @@ def _strip_latin(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def normalise_party(name: str) -> str:
+@lru_cache(maxsize=65536)
+def normalise_party(name: str) -> str:  # the same parties recur across a case book
     """Fold a party name to the form compared by `match_party`."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = text.replace("&", " and ")

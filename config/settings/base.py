@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assessments",
     "notifications",
     "api",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
