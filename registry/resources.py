@@ -54,6 +54,25 @@ class ListWidget(widgets.Widget):
         return "; ".join(str(v) for v in value or [])
 
 
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """ManyToManyWidget that refuses values it cannot find instead of dropping them, so a
+    typo such as "Xx" for an element is a named row error, not a silently narrower scope."""
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row=row, **kwargs)
+        if not value:
+            return found
+        wanted = {v.strip() for v in str(value).split(self.separator) if v.strip()}
+        known = {str(getattr(obj, self.field)) for obj in found}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise ValueError(
+                f"Unknown {self.model._meta.verbose_name} {', '.join(unknown)}; "
+                f"use {self.field} values that exist."
+            )
+        return found
+
+
 class JSONListField(fields.Field):
     def __init__(self, attribute, **kwargs):
         super().__init__(attribute=attribute, column_name=attribute, widget=ListWidget(), **kwargs)
@@ -143,7 +162,7 @@ class HSCodeResource(RegistryResource):
     elements = fields.Field(
         attribute="elements",
         column_name="elements",
-        widget=widgets.ManyToManyWidget(Element, field="symbol", separator=","),
+        widget=StrictManyToManyWidget(Element, field="symbol", separator=","),
     )
 
     class Meta:
@@ -161,12 +180,12 @@ class MeasureResource(RegistryResource):
     elements = fields.Field(
         attribute="elements",
         column_name="elements",
-        widget=widgets.ManyToManyWidget(Element, field="symbol", separator=","),
+        widget=StrictManyToManyWidget(Element, field="symbol", separator=","),
     )
     issuers = fields.Field(
         attribute="issuers",
         column_name="issuers",
-        widget=widgets.ManyToManyWidget(Authority, field="code", separator=","),
+        widget=StrictManyToManyWidget(Authority, field="code", separator=","),
     )
 
     class Meta:

@@ -197,3 +197,23 @@ def test_list_entries_import_into_a_draft():
     result = ApprovedListEntryResource().import_data(ds, dry_run=False)
     assert not result.has_validation_errors()
     assert v.entries.get().status == "suspended"
+
+
+def test_measure_import_with_an_unknown_element_symbol_changes_nothing_and_names_it(elements):
+    from registry.models import Measure
+    from registry.resources import MeasureResource
+
+    headers = ["key", "title", "layers", "elements", "forms", "effective_from"]
+    rows = [
+        ["demo-ok", "A fine measure", "licence", "Dy,Tb", "oxide", "2026-01-01"],
+        ["demo-typo", "A measure with a typo", "licence", "Dy,Xx", "oxide", "2026-01-01"],
+    ]
+    result = MeasureResource().import_data(tablib.Dataset(*rows, headers=headers))
+    assert result.has_errors() or result.has_validation_errors()
+    errors = [
+        (row.number, name, str(msgs))
+        for row in result.invalid_rows
+        for name, msgs in row.field_specific_errors.items()
+    ] + [(n, "", str(e.error)) for n, errs in result.row_errors() for e in errs]
+    assert any(n == 2 and "Xx" in text for n, _, text in errors), errors
+    assert not Measure.objects.filter(key__startswith="demo-").exists()
