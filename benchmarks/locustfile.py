@@ -42,7 +42,12 @@ TASKS = {case_page: 3} | ({api_case_list: _api_weight} if _api_weight else {})
 
 
 class Officer(FastHttpUser):
-    wait_time = between(0, 0.05)
+    # Seconds between a user's requests: ~0 saturates the server (the default); 2-8 s is a
+    # person reading a case page before opening the next.
+    wait_time = between(
+        float(os.environ.get("BENCH_THINK_MIN", "0")),
+        float(os.environ.get("BENCH_THINK_MAX", "0.05")),
+    )
     tasks = TASKS
     cookie = ""
 

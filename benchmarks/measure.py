@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -267,6 +268,18 @@ def _bin(name: str) -> str:
 # --------------------------------------------------------------------------- 5. HTTP
 
 
+def warm_up(port: int, case_ids: Sequence[int], sessions: Sequence[str], requests: int) -> None:
+    """A few case pages before measuring, so that each worker has loaded URLs, templates and
+    caches: the figures are of a running server, not of its first requests."""
+    cookie = f"{settings.SESSION_COOKIE_NAME}={sessions[0]}" if sessions else ""
+    for pk in list(case_ids)[:requests]:
+        request = urllib.request.Request(
+            f"http://{LOOPBACK}:{port}/cases/{pk}/", headers={"Cookie": cookie}
+        )
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310
+            r.read()
+
+
 def http_load(
     *,
     case_ids: Sequence[int],
@@ -280,6 +293,7 @@ def http_load(
     workers: int = 2,
     api_weight: int = 1,
     label: str = "mixed",
+    think: tuple[float, float] = (0.0, 0.05),
 ) -> dict:
     """gunicorn (2 workers) + locust headless (20 users) on loopback; parse locust's CSV."""
     port = pick_port()
@@ -294,6 +308,8 @@ def http_load(
         BENCH_PASSWORD=password,
         BENCH_API_TOKEN=api_token,
         BENCH_API_WEIGHT=str(api_weight),
+        BENCH_THINK_MIN=str(think[0]),
+        BENCH_THINK_MAX=str(think[1]),
     )
     log = (out_dir / f"gunicorn-{label}.log").open("w")
     server = subprocess.Popen(
@@ -316,6 +332,7 @@ def http_load(
     prefix = out_dir / f"locust-{label}"
     try:
         wait_for_port(port, 60, server)
+        warm_up(port, case_ids, sessions, requests=10 * workers)
         locust = subprocess.run(
             [
                 _bin("locust"),

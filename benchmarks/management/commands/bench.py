@@ -413,6 +413,10 @@ class Command(BaseCommand):
         return {
             "mixed": measure.http_load(**common, api_weight=1, label="mixed"),
             "case_page_only": measure.http_load(**common, api_weight=0, label="case-page-only"),
+            # The same 20 users as people: each reads a page for 2-8 s before the next.
+            "case_page_people": measure.http_load(
+                **common, api_weight=0, label="case-page-people", think=(2.0, 8.0)
+            ),
         }
 
     def celery(self, world: synth.World, opts, out_dir: Path) -> dict:
