@@ -25,9 +25,12 @@ pytestmark = pytest.mark.django_db
 def runs(monkeypatch):
     """Record assessment_run calls instead of running the method."""
     calls = []
-    monkeypatch.setattr(
-        services, "assessment_run", lambda **kw: calls.append((kw["trigger"], kw["actor"]))
-    )
+
+    def record(**kw):
+        calls.append((kw["trigger"], kw["actor"]))
+
+    for module in (services.cases, services.documents):
+        monkeypatch.setattr(module, "assessment_run", record)
     return calls
 
 

@@ -1,0 +1,156 @@
+"""What the case services share: the fields a person sets, the timeline's display of
+values, and validation of a case and its elements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+
+from registry.models import Element
+from shipments.models import CASE_INPUT_FIELDS, Case, TimelineEvent
+
+if TYPE_CHECKING:
+    pass
+
+
+# Fields a person may set on a case through case_create / case_update.
+CASE_FIELDS = tuple(f for f in CASE_INPUT_FIELDS if f not in ("elements", "watchers"))
+# Changing these does not change what the assessment reads, so no re-assessment.
+UNASSESSED_FIELDS = frozenset(
+    {"reference", "buyer", "supplier_text", "licence_number", "owner", "watchers"}
+)
+EMPTY = "—"
+
+ElementShares = Mapping[str, Decimal | float | int | str | None]
+
+
+# --- display helpers (what the timeline shows) -------------------------------------------
+
+
+def _display(case: Case, name: str) -> str:
+    value = getattr(case, name)
+    if value is None or value == "":
+        return EMPTY
+    f = Case._meta.get_field(name)
+    if getattr(f, "choices", None):
+        return str(getattr(case, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, Model):
+        return str(value)
+    return str(value)
+
+
+def _label(name: str) -> str:
+    if name == "elements":
+        return "Elements"
+    if name == "watchers":
+        return "Watchers"
+    return str(Case._meta.get_field(name).verbose_name).capitalize()
+
+
+def elements_display(pairs: Iterable[tuple[str, Decimal | None]]) -> str:
+    parts = [f"{sym} {format(share.normalize(), 'f')}%" if share else sym for sym, share in pairs]
+    return ", ".join(parts) or EMPTY
+
+
+def _users_display(users: Iterable) -> str:
+    return ", ".join(sorted(u.get_username() for u in users)) or EMPTY
+
+
+def _event(case: Case, actor, kind: str, summary: str, **data: Any) -> TimelineEvent:
+    event = TimelineEvent(case=case, actor=actor, kind=kind, summary=summary[:500], data=data)
+    event.full_clean()
+    event.save()
+    return event
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def element_shares_clean(elements: ElementShares | None) -> list[tuple[Element, Decimal | None]]:
+    """Symbols (any case) to Element rows with optional content shares, or a field error."""
+    if not elements:
+        raise ValidationError({"elements": "Choose at least one rare earth element."})
+    known = {e.symbol.lower(): e for e in Element.objects.all()}
+    unknown, bad_share, pairs = [], [], []
+    for raw_symbol, raw_share in elements.items():
+        element = known.get(str(raw_symbol).strip().lower())
+        if element is None:
+            unknown.append(str(raw_symbol).strip())
+            continue
+        share = None
+        if raw_share not in (None, ""):
+            try:
+                share = Decimal(str(raw_share))
+            except InvalidOperation:
+                bad_share.append(f"{element.symbol}: “{raw_share}” is not a number")
+                continue
+            if not (0 < share <= 100):
+                bad_share.append(f"{element.symbol}: a share is a percentage above 0 and up to 100")
+                continue
+        pairs.append((element, share))
+    messages = []
+    if unknown:
+        symbols = ", ".join(e.symbol for e in sorted(known.values(), key=lambda e: e.atomic_number))
+        messages.append(
+            f"Not a rare earth element: {', '.join(unknown)}. "
+            f"Use the symbols of the 17 rare earths ({symbols})."
+        )
+    messages.extend(bad_share)
+    if not messages and sum(s for _, s in pairs if s is not None) > 100:
+        messages.append("The content shares add up to more than 100%.")
+    if messages:
+        raise ValidationError({"elements": messages})
+    return sorted(pairs, key=lambda p: p[0].atomic_number)
+
+
+def _validate_case(case: Case, *, exclude_pk: int | None = None) -> dict[str, list[str]]:
+    """Field-keyed errors from our own checks first, then the model's validation."""
+    errors: dict[str, list[str]] = {}
+    if case.reference:
+        case.reference = case.reference.strip()
+        clash = Case.objects.filter(reference__iexact=case.reference)
+        if exclude_pk:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            errors["reference"] = [f"A case with reference {case.reference} already exists."]
+    try:
+        qty = Decimal(str(case.quantity_kg)) if case.quantity_kg not in (None, "") else None
+    except InvalidOperation:
+        errors["quantity_kg"] = [
+            f"Quantity must be a number of kilograms; got “{case.quantity_kg}”."
+        ]
+    else:
+        if qty is not None and qty <= 0:
+            errors["quantity_kg"] = ["Quantity must be more than zero."]
+    if (
+        case.licence_applied_on
+        and case.licence_valid_until
+        and isinstance(case.licence_applied_on, dt.date)
+        and isinstance(case.licence_valid_until, dt.date)
+        and case.licence_valid_until < case.licence_applied_on
+    ):
+        errors["licence_valid_until"] = [
+            "A licence cannot be valid only until before it was applied for."
+        ]
+    try:
+        case.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        for key, msgs in exc.message_dict.items():
+            errors.setdefault(key, msgs)
+    return errors
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,285 @@
+"""Creating and changing a case, its watchers and its status; each change is audited on
+the timeline and re-assessed in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+
+from assessments.services import assessment_run
+from shipments.choices import CaseStatus, LicenceStatus, TimelineKind
+from shipments.models import Case, CaseElement
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+from shipments.services._common import (
+    CASE_FIELDS,
+    UNASSESSED_FIELDS,
+    ElementShares,
+    _display,
+    _event,
+    _label,
+    _raise,
+    _users_display,
+    _validate_case,
+    element_shares_clean,
+    elements_display,
+)
+
+# --- services -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: AbstractBaseUser,
+    reference: str,
+    buyer: str,
+    exporter: str,
+    product_form: str,
+    quantity_kg: Decimal | str,
+    destination: str,
+    end_use: str,
+    end_user: str,
+    elements: ElementShares,
+    producer=None,
+    supplier_text: str = "",
+    hs_code: str = "",
+    consignee: str = "",
+    planned_ship_date: dt.date | None = None,
+    licence_status: str = LicenceStatus.NOT_APPLIED,
+    licence_number: str = "",
+    licence_applied_on: dt.date | None = None,
+    licence_valid_until: dt.date | None = None,
+    general_licence: bool = False,
+    owner: AbstractBaseUser | None = None,
+    watchers: Iterable[AbstractBaseUser] = (),
+) -> Case:
+    """Open a case, record who opened it, and assess it (trigger "created")."""
+    case = Case(
+        reference=reference,
+        buyer=buyer,
+        exporter=exporter,
+        producer=producer,
+        supplier_text=supplier_text,
+        product_form=product_form,
+        hs_code=hs_code,
+        quantity_kg=quantity_kg,
+        destination=(destination or "").upper(),
+        end_use=end_use,
+        end_user=end_user,
+        consignee=consignee,
+        planned_ship_date=planned_ship_date,
+        licence_status=licence_status,
+        licence_number=licence_number,
+        licence_applied_on=licence_applied_on,
+        licence_valid_until=licence_valid_until,
+        general_licence=general_licence,
+        owner=owner or actor,
+        created_by=actor,
+        status=CaseStatus.OPEN,
+    )
+    errors = _validate_case(case)
+    try:
+        pairs = element_shares_clean(elements)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    _raise(errors)
+    case.save()
+    CaseElement.objects.bulk_create(
+        CaseElement(case=case, element=element, content_share=share) for element, share in pairs
+    )
+    watchers = list(watchers)
+    if watchers:
+        case.watchers.set(watchers)
+    _event(
+        case,
+        actor,
+        TimelineKind.CREATED,
+        f"Case {case.reference} opened",
+        fields={name: _display(case, name) for name in CASE_FIELDS},
+        elements=elements_display((e.symbol, s) for e, s in pairs),
+    )
+    assessment_run(case=case, trigger="created", actor=actor)
+    case.refresh_from_db()
+    return case
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(str(old)) == Decimal(str(new))
+        except InvalidOperation:
+            return False
+    if isinstance(old, Model) or isinstance(new, Model):
+        return getattr(old, "pk", old) == getattr(new, "pk", new)
+    return old == new
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, Any]) -> Case:
+    """Apply `changes` (case fields, "elements" as {symbol: share}, "watchers" as users).
+
+    One timeline entry per field that really changed, with old and new display values;
+    re-assessed (trigger "edited") when a fact the assessment reads changed.
+    """
+    allowed = {*CASE_FIELDS, "elements", "watchers"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+
+    # Old values come from the row, not from an instance a form may already have modified.
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    before = {name: getattr(case, name) for name in CASE_FIELDS}
+    old_display = {name: _display(case, name) for name in CASE_FIELDS}
+
+    changed: list[str] = []
+    for name in CASE_FIELDS:
+        if name in changes and not _same(before[name], changes[name]):
+            value = changes[name]
+            if name == "destination" and isinstance(value, str):
+                value = value.upper()
+            setattr(case, name, value)
+            changed.append(name)
+
+    errors = _validate_case(case, exclude_pk=case.pk)
+    new_pairs = None
+    old_pairs = [(ce.element_id, ce.content_share) for ce in case.case_elements.all()]
+    if "elements" in changes:
+        try:
+            new_pairs = element_shares_clean(changes["elements"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    _raise(errors)
+
+    if changed:
+        case.save()
+    for name in changed:
+        new = _display(case, name)
+        _event(
+            case,
+            actor,
+            TimelineKind.FIELD_CHANGED,
+            f"{_label(name)}: {old_display[name]} → {new}",
+            field=name,
+            label=_label(name),
+            old=old_display[name],
+            new=new,
+        )
+
+    if new_pairs is not None:
+        new_keyed = [(e.symbol, s) for e, s in new_pairs]
+        if {(s, _norm(v)) for s, v in old_pairs} != {(s, _norm(v)) for s, v in new_keyed}:
+            case.case_elements.all().delete()
+            CaseElement.objects.bulk_create(
+                CaseElement(case=case, element=e, content_share=s) for e, s in new_pairs
+            )
+            old, new = elements_display(old_pairs), elements_display(new_keyed)
+            _event(
+                case,
+                actor,
+                TimelineKind.FIELD_CHANGED,
+                f"Elements: {old} → {new}",
+                field="elements",
+                label="Elements",
+                old=old,
+                new=new,
+            )
+            changed.append("elements")
+
+    if "watchers" in changes:
+        _watchers_set(case=case, actor=actor, watchers=changes["watchers"])
+
+    if any(name not in UNASSESSED_FIELDS for name in changed):
+        assessment_run(case=case, trigger="edited", actor=actor)
+        case.refresh_from_db()
+    return case
+
+
+def _norm(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).normalize()
+
+
+def _watchers_set(*, case: Case, actor, watchers: Iterable) -> bool:
+    old = list(case.watchers.all())
+    new = list(watchers)
+    if {u.pk for u in old} == {u.pk for u in new}:
+        return False
+    case.watchers.set(new)
+    old_d, new_d = _users_display(old), _users_display(new)
+    _event(
+        case,
+        actor,
+        TimelineKind.FIELD_CHANGED,
+        f"Watchers: {old_d} → {new_d}",
+        field="watchers",
+        label="Watchers",
+        old=old_d,
+        new=new_d,
+    )
+    return True
+
+
+@transaction.atomic
+def case_watchers_set(
+    *, case: Case, actor: AbstractBaseUser, watchers: Iterable[AbstractBaseUser]
+) -> Case:
+    """Replace who is alerted about the case; recorded on the timeline, no re-assessment."""
+    _watchers_set(case=case, actor=actor, watchers=watchers)
+    return case
+
+
+REOPEN_FROM = (CaseStatus.CLEARED, CaseStatus.CLOSED)
+
+
+@transaction.atomic
+def case_status_change(*, case: Case, actor: AbstractBaseUser, status: str, reason: str) -> Case:
+    """Move a case between open, on hold, cleared and closed; a reason is always required.
+
+    Reopening (cleared or closed back to open) re-assesses a case that was closed, because
+    closed cases are not re-scored when reference data changes.
+    """
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    if status not in CaseStatus.values:
+        errors["status"] = [
+            f"Unknown status “{status}”; use one of {', '.join(CaseStatus.values)}."
+        ]
+    if not reason:
+        errors["reason"] = ["Give a reason for the status change."]
+    elif len(reason) > 300:
+        errors["reason"] = ["Keep the reason under 300 characters."]
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not errors and status == case.status:
+        errors["status"] = [f"The case is already {case.get_status_display().lower()}."]
+    _raise(errors)
+
+    old_status, old_display = case.status, case.get_status_display()
+    case.status = status
+    case.status_reason = reason
+    case.full_clean(validate_unique=False)
+    case.save(update_fields=["status", "status_reason", "updated_at"])
+    reopened = old_status in REOPEN_FROM and status == CaseStatus.OPEN
+    verb = "Reopened" if reopened else f"Status: {old_display} → {case.get_status_display()}"
+    _event(
+        case,
+        actor,
+        TimelineKind.STATUS_CHANGED,
+        f"{verb} ({reason})",
+        field="status",
+        label="Status",
+        old=old_display,
+        new=case.get_status_display(),
+        reason=reason,
+        reopened=reopened,
+    )
+    if reopened and old_status == CaseStatus.CLOSED:
+        assessment_run(case=case, trigger="manual", actor=actor)
+        case.refresh_from_db()
+    return case
