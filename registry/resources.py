@@ -173,6 +173,37 @@ class HSCodeResource(RegistryResource):
         skip_unchanged = True
 
 
+class _ScopeKeys:
+    """The elements, forms and date window that imported measure or suspension rows touch.
+    A row with no element (or form) scope touches every element (or form), so that key is
+    then left empty, which cases_affected_by reads as "any"."""
+
+    def __init__(self) -> None:
+        self.elements: set[str] = set()
+        self.forms: set[str] = set()
+        self.starts: list = []
+        self.ends: list = []
+        self.any_element = self.any_form = False
+
+    def add(self, *, elements: Iterable[str], forms: Iterable[str], starts: list, ends: list):
+        elements, forms = set(elements), set(forms)
+        self.any_element |= not elements
+        self.any_form |= not forms
+        self.elements |= elements
+        self.forms |= forms
+        self.starts += starts
+        self.ends += ends
+
+    def record(self, **change) -> ReferenceChange:
+        return reference_change_record(
+            **change,
+            elements=[] if self.any_element else self.elements,
+            forms=[] if self.any_form else self.forms,
+            date_from=min(self.starts),
+            date_to=None if None in self.ends else max(self.ends),
+        )
+
+
 class MeasureResource(RegistryResource):
     layers = JSONListField("layers")
     forms = JSONListField("forms")
@@ -200,28 +231,23 @@ class MeasureResource(RegistryResource):
         skip_unchanged = True
 
     def record_change(self, instances, *, actor, file_name):
-        elements, forms, starts, ends = set(), set(), [], []
-        unscoped_elements = unscoped_forms = False
+        keys = _ScopeKeys()
         for m in instances:
-            symbols = set(m.elements.values_list("symbol", flat=True))
-            unscoped_elements |= not symbols
-            unscoped_forms |= not m.forms
-            elements |= symbols
-            forms |= set(m.forms)
             old = self.old_values(m) or {}
-            starts += [m.effective_from, old.get("effective_from") or m.effective_from]
-            ends += [m.effective_to, old.get("effective_to") if old else m.effective_to]
-            elements |= {e.symbol for e in old.get("elements", [])}
-            forms |= set(old.get("forms") or [])
-        return reference_change_record(
+            keys.add(
+                elements=m.elements.values_list("symbol", flat=True),
+                forms=m.forms,
+                starts=[m.effective_from, old.get("effective_from") or m.effective_from],
+                ends=[m.effective_to, old.get("effective_to") if old else m.effective_to],
+            )
+            # What the measure covered before the import is affected too.
+            keys.elements |= {e.symbol for e in old.get("elements", [])}
+            keys.forms |= set(old.get("forms") or [])
+        return keys.record(
             kind=ChangeKind.MEASURE,
             summary=f"{len(instances)} measure(s) imported",
             actor=actor,
             details=self.change_details(instances, file_name),
-            elements=[] if unscoped_elements else elements,
-            forms=[] if unscoped_forms else forms,
-            date_from=min(starts),
-            date_to=None if None in ends else max(ends),
         )
 
 
@@ -242,26 +268,20 @@ class SuspensionResource(RegistryResource):
         skip_unchanged = True
 
     def record_change(self, instances, *, actor, file_name):
-        elements, forms, starts, ends = set(), set(), [], []
-        unscoped_elements = unscoped_forms = False
+        keys = _ScopeKeys()
         for s in instances:
-            symbols = set(s.measure.elements.values_list("symbol", flat=True))
-            unscoped_elements |= not symbols
-            unscoped_forms |= not s.measure.forms
-            elements |= symbols
-            forms |= set(s.measure.forms)
             old = self.old_values(s) or {}
-            starts += [s.starts_on, old.get("starts_on") or s.starts_on]
-            ends += [s.ends_on, old.get("ends_on") if old else s.ends_on]
-        return reference_change_record(
+            keys.add(
+                elements=s.measure.elements.values_list("symbol", flat=True),
+                forms=s.measure.forms,
+                starts=[s.starts_on, old.get("starts_on") or s.starts_on],
+                ends=[s.ends_on, old.get("ends_on") if old else s.ends_on],
+            )
+        return keys.record(
             kind=ChangeKind.SUSPENSION,
             summary=f"{len(instances)} suspension(s) imported",
             actor=actor,
             details=self.change_details(instances, file_name),
-            elements=[] if unscoped_elements else elements,
-            forms=[] if unscoped_forms else forms,
-            date_from=min(starts),
-            date_to=None if None in ends else max(ends),
         )
 
 

@@ -217,3 +217,40 @@ def test_measure_import_with_an_unknown_element_symbol_changes_nothing_and_names
     ] + [(n, "", str(e.error)) for n, errs in result.row_errors() for e in errs]
     assert any(n == 2 and "Xx" in text for n, _, text in errors), errors
     assert not Measure.objects.filter(key__startswith="demo-").exists()
+
+
+def test_a_suspension_import_records_its_measures_scope_and_window(elements, staff_user):
+    from registry.resources import SuspensionResource
+    from tests.registry.factories import MeasureFactory
+
+    measure = MeasureFactory(key="no-57", effective_from="2025-11-08")
+    measure.elements.set([elements["Ho"]])
+    headers = ["measure", "suspended_by", "starts_on", "ends_on", "note"]
+    rows = [["no-57", "", "2025-11-07", "2026-11-10", "No. 70"]]
+    result = SuspensionResource().import_data(
+        tablib.Dataset(*rows, headers=headers), user=staff_user
+    )
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    change = ReferenceChange.objects.get(kind=ChangeKind.SUSPENSION)
+    assert change.elements == ["Ho"]
+    assert sorted(change.forms) == ["metal", "oxide"]
+    assert (str(change.date_from), str(change.date_to)) == ("2025-11-07", "2026-11-10")
+    assert change.actor == staff_user
+
+
+def test_importing_a_measure_without_element_scope_keys_every_element(elements, staff_user):
+    from registry.resources import MeasureResource
+
+    headers = ["key", "title", "layers", "elements", "forms", "effective_from"]
+    rows = [
+        ["scoped", "Scoped", "licence", "Dy", "oxide", "2026-01-01"],
+        ["unscoped", "Any element", "licence", "", "technology", "2026-02-01"],
+    ]
+    result = MeasureResource().import_data(tablib.Dataset(*rows, headers=headers), user=staff_user)
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    change = ReferenceChange.objects.get(kind=ChangeKind.MEASURE)
+    assert change.elements == []  # "any element": the unscoped row touches them all
+    assert sorted(change.forms) == ["oxide", "technology"]
+    assert (str(change.date_from), change.date_to) == ("2026-01-01", None)
