@@ -63,11 +63,8 @@ def _summary(new: str, old: str | None, trigger: str, change: ReferenceChange | 
 
 def _notify_worsened(assessment_id: int) -> None:
     """Called on commit; the notifications app owns what happens next."""
-    try:
-        from notifications.services import band_worsened_notify  # lazy: notifications imports us
-    except ImportError:
-        logger.warning("notifications.services.band_worsened_notify is not available yet")
-        return
+    from notifications.services import band_worsened_notify  # lazy: notifications imports us
+
     assessment = Assessment.objects.select_related("case").get(pk=assessment_id)
     try:
         band_worsened_notify(assessment=assessment)

@@ -6,17 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from registry.models import Element
 from shipments.models import CASE_INPUT_FIELDS, Case, TimelineEvent
-
-if TYPE_CHECKING:
-    pass
-
 
 # Fields a person may set on a case through case_create / case_update.
 CASE_FIELDS = tuple(f for f in CASE_INPUT_FIELDS if f not in ("elements", "watchers"))
