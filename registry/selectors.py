@@ -103,4 +103,8 @@ def reference_changes() -> QuerySet[ReferenceChange]:
 
 
 def change_assessments(change: ReferenceChange):
-    return change.assessments.select_related("case").order_by("case__reference")
+    return (
+        change.assessments.select_related("case", "previous")
+        .defer("inputs", "previous__inputs", "previous__factors", "previous__versions")
+        .order_by("case__reference")
+    )

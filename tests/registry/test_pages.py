@@ -128,3 +128,31 @@ def test_unpublished_cycle_page_says_volumes_unknown_and_unverified(viewer_clien
     html = viewer_client.get(url).content.decode()
     assert "volumes not made public" in html
     assert "tag-unverified" in html
+
+
+def test_change_detail_shows_each_case_band_before_and_after(
+    viewer_client, data, officer, elements
+):
+    from assessments.models import Assessment
+    from tests.shipments.factories import case_create_row
+
+    case = case_create_row(owner=officer, reference="PO-CHG-1")
+    common = {"as_of": "2026-12-01", "method_version": "t", "factors": [], "inputs": {}}
+    before = Assessment.objects.create(
+        case=case, band="high", score=60, trigger="created", inputs_hash="a", **common
+    )
+    Assessment.objects.create(
+        case=case,
+        band="critical",
+        score=90,
+        trigger="reference_change",
+        reference_change=data["change"],
+        previous=before,
+        inputs_hash="b",
+        **common,
+    )
+    url = reverse("registry:change_detail", args=[data["change"].pk])
+    html = viewer_client.get(url).content.decode()
+    row = html[html.index("PO-CHG-1") :]
+    assert row.index("band-high") < row.index("band-critical")  # before, then after
+    assert "changed" in row
