@@ -1,0 +1,53 @@
+"""Notification services: render e-mail into outbox rows, send them, build daily digests.
+Split into preferences, rendering, alerts (queueing), outbox (sending) and digests.
+
+Who hears about a band change, and how (each change reaches a person once):
+- mode ``immediate``: a band that worsens to `min_band` or above is e-mailed at once
+  (`band_worsened_notify`); every other band change on their cases (improvements, worsening
+  below `min_band`) is in their next daily digest.
+- mode ``digest``: every band change on their cases is in their next daily digest.
+- mode ``off``: nothing.
+
+Sending is at-least-once only where it cannot be otherwise: a worker that dies after the
+SMTP server accepted a message but before the row says "sent" leaves it in ``sending``;
+after `SENDING_LEASE` it is sent again (with the same Message-ID, so mail clients can fold
+the duplicate). Everywhere else a row is claimed under a row lock and sent once.
+"""
+
+from notifications.services._common import (
+    DIGEST_FIRST_WINDOW,
+    DIGEST_MAX_LOOKBACK,
+    FLUSH_BATCH,
+    OUTBOX_MAX_ATTEMPTS,
+    OUTBOX_RETRY_AFTER,
+    SENDING_LEASE,
+)
+from notifications.services.alerts import alert_dedupe_key, band_worsened_notify
+from notifications.services.digests import digest_build_and_queue
+from notifications.services.outbox import (
+    outbox_message_retry,
+    outbox_message_send,
+    outbox_requeue_due,
+)
+from notifications.services.preferences import preference_get, preference_update
+from notifications.services.rendering import FactorChange, case_url, factor_changes
+
+__all__ = [
+    "DIGEST_FIRST_WINDOW",
+    "DIGEST_MAX_LOOKBACK",
+    "FLUSH_BATCH",
+    "OUTBOX_MAX_ATTEMPTS",
+    "OUTBOX_RETRY_AFTER",
+    "SENDING_LEASE",
+    "FactorChange",
+    "alert_dedupe_key",
+    "band_worsened_notify",
+    "case_url",
+    "digest_build_and_queue",
+    "factor_changes",
+    "outbox_message_retry",
+    "outbox_message_send",
+    "outbox_requeue_due",
+    "preference_get",
+    "preference_update",
+]

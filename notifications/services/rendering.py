@@ -1,0 +1,127 @@
+"""Rendering an assessment's band change into e-mail: what changed, links, addresses."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from assessments.method.choices import SEVERITY_RANK
+from assessments.models import Assessment
+from shipments.choices import BAND_RANK, Band
+from shipments.models import Case
+
+logger = logging.getLogger(__name__)
+
+
+# --- Rendering helpers
+
+
+@dataclass(frozen=True, slots=True)
+class FactorChange:
+    """A factor whose severity differs between two assessments."""
+
+    factor: str
+    label: str
+    old_severity: str
+    new_severity: str
+    reason: str
+    evidence: tuple[str, ...]
+    next_steps: tuple[str, ...]
+
+    @property
+    def worsened(self) -> bool:
+        return SEVERITY_RANK[self.new_severity] > SEVERITY_RANK[self.old_severity]
+
+
+def factor_changes(previous_factors: list[dict], factors: list[dict]) -> list[FactorChange]:
+    """The factors whose severity changed, worst new severity first.
+
+    A factor missing on one side counts as severity "none" there; its reason then comes
+    from the side that has it.
+    """
+    old = {item["factor"]: item for item in previous_factors or []}
+    new = {item["factor"]: item for item in factors or []}
+    names = [*new, *(name for name in old if name not in new)]
+    changes = []
+    for name in names:
+        old_severity = old.get(name, {}).get("severity", "none")
+        new_severity = new.get(name, {}).get("severity", "none")
+        if old_severity == new_severity:
+            continue
+        source = new.get(name) or old[name]
+        changes.append(
+            FactorChange(
+                factor=name,
+                label=name.replace("_", " ").capitalize(),
+                old_severity=old_severity,
+                new_severity=new_severity,
+                reason=source.get("reason", ""),
+                evidence=tuple(
+                    e.get("label", "") if isinstance(e, dict) else str(e)
+                    for e in source.get("evidence") or ()
+                ),
+                next_steps=tuple(source.get("next_steps") or ()),
+            )
+        )
+    changes.sort(key=lambda change: -SEVERITY_RANK.get(change.new_severity, 0))
+    return changes
+
+
+def _site_url(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def case_url(case: Case) -> str:
+    # The case page lives in shipments (/cases/<pk>/); built by hand so mail does not depend
+    # on that app's URL names.
+    return _site_url(f"/cases/{case.pk}/")
+
+
+def _band_label(band: str) -> str:
+    return Band(band).label if band in Band.values else band
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    context = {
+        **context,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "preferences_url": _site_url(reverse("notifications:preferences")),
+    }
+    return (
+        render_to_string(f"emails/{name}.txt", context).strip() + "\n",
+        render_to_string(f"emails/{name}.html", context),
+    )
+
+
+def _valid_address(user: AbstractBaseUser) -> str | None:
+    address = (getattr(user, "email", "") or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        logger.warning("No usable e-mail address for user %s; nothing queued", user.pk)
+        return None
+    return address
+
+
+def _change_context(assessment: Assessment) -> dict:
+    previous = assessment.previous
+    old_band = previous.band if previous else ""
+    return {
+        "assessment": assessment,
+        "case": assessment.case,
+        "case_url": case_url(assessment.case),
+        "old_band": old_band,
+        "old_band_label": _band_label(old_band) if old_band else "not assessed",
+        "new_band": assessment.band,
+        "new_band_label": _band_label(assessment.band),
+        "worsened": bool(previous) and BAND_RANK[assessment.band] > BAND_RANK[old_band],
+        "changes": factor_changes(previous.factors if previous else [], assessment.factors),
+        "reference_change": assessment.reference_change,
+    }
