@@ -110,3 +110,16 @@ def test_an_officer_opens_a_case_uploads_a_document_and_finds_it(
     expect(timeline).to_contain_text("Document added: Contract or agreement")
     expect(timeline).to_contain_text("Case PO-BROWSER-1 opened")
     expect(timeline).to_contain_text(officer.username)
+
+    # The assessment panel: a band in words, six factors each with a reason; "Re-assess now"
+    # swaps in a new snapshot (htmx) and the history lists it.
+    panel = page.locator(".case-assessment")
+    expect(panel.locator(".assessment-band .band")).to_have_text(
+        re.compile(r"^(Low|Medium|High|Critical)$")
+    )
+    expect(panel.locator("li.factor")).to_have_count(6)
+    page.get_by_role("button", name="Re-assess now").click()
+    expect(panel).to_contain_text("on demand by")
+    page.get_by_role("link", name="Assessment history").click()
+    expect(page.locator("h1")).to_contain_text("Assessment history")
+    expect(page.locator("body")).to_contain_text("On demand")
