@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Value
 from django.utils import timezone
 
 from assessments.choices import Trigger
@@ -36,6 +37,7 @@ from assessments.selectors import (
     cases_for_assessment,
     today_default,
 )
+from assessments.selectors.inputs import cases_for_assessment_list
 from registry.models import ReferenceChange
 from shipments.choices import ACTIVE_STATUSES, BAND_RANK, Band, TimelineKind
 from shipments.models import Case, TimelineEvent
@@ -239,6 +241,28 @@ def _cases_point_to(snapshots: list[Assessment]) -> None:
             )
 
 
+def _bulk_create_json(model, objs: list, json_fields: tuple[str, ...]) -> None:
+    """`model.objects.bulk_create(objs, batch_size=1000)`, storing the same values faster.
+
+    On PostgreSQL Django 5.2 sends a bulk insert as one array per column (`UNNEST`), and
+    psycopg quotes every JSON document of such an array with a regular expression in Python:
+    that quoting took about a third of a re-score. A value given as an expression makes
+    Django use a plain `VALUES` list, where each document is one ordinary parameter (the
+    same jsonb is stored). The instances get their plain values back afterwards.
+    """
+    fields = [model._meta.get_field(name) for name in json_fields]
+    plain = [[getattr(obj, f.attname) for f in fields] for obj in objs]
+    for obj, values in zip(objs, plain, strict=True):
+        for f, value in zip(fields, values, strict=True):
+            setattr(obj, f.attname, Value(value, output_field=f))
+    try:
+        model.objects.bulk_create(objs, batch_size=1000)
+    finally:
+        for obj, values in zip(objs, plain, strict=True):
+            for f, value in zip(fields, values, strict=True):
+                setattr(obj, f.attname, value)
+
+
 @dataclass
 class RescoreStats:
     processed: int = 0  # cases looked at (active, found)
@@ -285,7 +309,7 @@ def assessments_rescore_batch(
             )
             stats.already_done = len(done)
             locked = [pk for pk in locked if pk not in done]
-        cases = list(cases_for_assessment(locked).order_by("pk"))
+        cases = cases_for_assessment_list(locked)
         stats.processed = len(cases) + stats.already_done
         latest = _latest_rows(cases)
         reference = reference or ReferenceData.load()
@@ -293,7 +317,9 @@ def assessments_rescore_batch(
         snapshots: list[Assessment] = []
         olds: list[str | None] = []
         for case, (inputs, versions) in zip(cases, built, strict=True):
-            result = assess(inputs)
+            # Encode the inputs once: the stored JSON and the hash come from the same dict.
+            inputs_dict, inputs_hash = reference.inputs_dict_and_hash(inputs)
+            result = assess(inputs, inputs_hash=inputs_hash)
             previous = latest.get(case.pk)
             if _unchanged(trigger, previous, result):
                 stats.unchanged += 1
@@ -308,16 +334,18 @@ def assessments_rescore_batch(
                     actor=actor,
                     reference_change=reference_change,
                     previous=previous,
-                    inputs_dict=reference.inputs_dict(inputs),
+                    inputs_dict=inputs_dict,
                 )
             )
             olds.append(previous.band if previous else None)
         if not snapshots:
             return stats
-        Assessment.objects.bulk_create(snapshots, batch_size=1000)
+        _bulk_create_json(Assessment, snapshots, ("factors", "versions", "inputs"))
         _cases_point_to(snapshots)
-        TimelineEvent.objects.bulk_create(
-            [_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)], batch_size=1000
+        _bulk_create_json(
+            TimelineEvent,
+            [_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)],
+            ("data",),
         )
         worsened = [a.pk for a, old in zip(snapshots, olds, strict=True) if _worsened(old, a.band)]
         stats.created = len(snapshots)

@@ -71,8 +71,12 @@ def _ordered(factors: tuple[FactorResult, ...]) -> tuple[FactorResult, ...]:
     return tuple(sorted(factors, key=lambda f: (-f.rank, position[f.factor])))
 
 
-def assess(inputs: AssessmentInputs) -> AssessmentResult:
-    """Assess one case as of `inputs.as_of`. Pure: the same inputs give the same result."""
+def assess(inputs: AssessmentInputs, *, inputs_hash: str | None = None) -> AssessmentResult:
+    """Assess one case as of `inputs.as_of`. Pure: the same inputs give the same result.
+
+    `inputs_hash`, when given, must be `inputs.inputs_hash()` already computed by the caller
+    (a batch re-score encodes the inputs once for both the stored JSON and the hash).
+    """
     ctx = build_context(inputs)
     factors = _ordered(tuple(function(ctx) for function in FACTOR_FUNCTIONS))
     band = band_for(factors)
@@ -85,5 +89,5 @@ def assess(inputs: AssessmentInputs) -> AssessmentResult:
         licence_required=ctx.licence_required,
         decision_due=due.day if due else None,
         summary=factors[0].reason,
-        inputs_hash=inputs.inputs_hash(),
+        inputs_hash=inputs_hash if inputs_hash is not None else inputs.inputs_hash(),
     )

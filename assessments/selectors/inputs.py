@@ -12,10 +12,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -37,6 +38,7 @@ from assessments.method.inputs import (
     QuotaFacts,
     QuotaFallbackFacts,
     SuspensionFacts,
+    canonical_json,
 )
 from assessments.selectors.watch import WatchIndex, watch_index
 from registry.choices import CalendarDayKind, ListVersionStatus
@@ -122,6 +124,9 @@ class ReferenceData:
     method: MethodSettings
     _calendars: dict[tuple[dt.date, dt.date], CalendarFacts] = field(default_factory=dict)
     _encoded: dict[int, tuple[Any, dict]] = field(default_factory=dict)
+    _in_scope: dict[tuple[str, str, frozenset[str]], list[tuple[MeasureFacts, list[int]]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def load(cls, *, producer_ids: Iterable[int] | None = None) -> ReferenceData:
@@ -327,6 +332,11 @@ class ReferenceData:
             "settings": shared(inputs.settings),
         }
 
+    def inputs_dict_and_hash(self, inputs: AssessmentInputs) -> tuple[dict, str]:
+        """`inputs_dict(inputs)` and `inputs.inputs_hash()`, encoding the inputs once."""
+        data = self.inputs_dict(inputs)
+        return data, hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
     def build(self, case: Case, today: dt.date) -> tuple[AssessmentInputs, dict]:
         as_of = case_as_of(case, today)
         elements = tuple(
@@ -383,11 +393,21 @@ class ReferenceData:
             ),
             documents=documents,
         )
-        measures = [
-            (facts, by)
-            for facts, by in self.measures
-            if applicability.scope_matches(facts, case_facts)
-        ]
+        # Scope depends only on the HS code, the element symbols and the form: cases share
+        # a few such keys, so each is matched against the measures once per batch.
+        scope_key = (
+            case_facts.hs_code,
+            case_facts.product_form,
+            frozenset(element.symbol for element in elements),
+        )
+        measures = self._in_scope.get(scope_key)
+        if measures is None:
+            measures = [
+                (facts, by)
+                for facts, by in self.measures
+                if applicability.scope_matches(facts, case_facts)
+            ]
+            self._in_scope[scope_key] = measures
         version = self.list_version_on(as_of)
         approved = None
         if version is not None:
@@ -436,26 +456,123 @@ def _related(case: Case, prefetched: str, manager: str) -> list:
     return rows if rows is not None else list(getattr(case, manager).all())
 
 
+# The columns `ReferenceData.build` and the re-score read (a case has about 30, several long
+# texts); reading any other field of these instances would cost a query per case.
+_CASE_FIELDS = (
+    "reference",
+    "producer__name_en",
+    "producer__group",
+    "supplier_text",
+    "product_form",
+    "hs_code",
+    "destination",
+    "end_use",
+    "end_user",
+    "consignee",
+    "planned_ship_date",
+    "licence_status",
+    "licence_number",
+    "licence_applied_on",
+    "licence_valid_until",
+    "general_licence",
+    "latest_assessment",
+)
+
+
 def cases_for_assessment(ids: Iterable[int] | None = None) -> QuerySet[Case]:
-    """Cases with everything their inputs need, in three queries however many."""
-    qs = Case.objects.select_related("producer").prefetch_related(
-        Prefetch(
-            "case_elements",
-            queryset=CaseElement.objects.select_related("element").order_by(
-                "element__atomic_number"
+    """Cases with everything their inputs need, in three queries however many.
+
+    Only the columns the inputs (and the re-score) read are loaded: see `_CASE_FIELDS`.
+    """
+    qs = (
+        Case.objects.select_related("producer")
+        .only(*_CASE_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "case_elements",
+                queryset=CaseElement.objects.select_related("element")
+                .only(
+                    "case",
+                    "content_share",
+                    "element__symbol",
+                    "element__atomic_number",
+                    "element__quota_category",
+                )
+                .order_by("element__atomic_number"),
+                to_attr="assessment_elements",
             ),
-            to_attr="assessment_elements",
-        ),
-        # to_attr lists: Django builds no per-case queryset for them (measurably faster).
-        Prefetch(
-            "documents",
-            queryset=Document.objects.order_by("doc_type", "pk"),
-            to_attr="assessment_documents",
-        ),
+            # to_attr lists: Django builds no per-case queryset for them (measurably faster).
+            Prefetch(
+                "documents",
+                queryset=Document.objects.only("case", "doc_type", "status", "expires_on").order_by(
+                    "doc_type", "pk"
+                ),
+                to_attr="assessment_documents",
+            ),
+        )
     )
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs
+
+
+class _ElementRow(NamedTuple):
+    symbol: str
+    quota_category: str
+    atomic_number: int
+
+
+class _CaseElementRow(NamedTuple):
+    element: _ElementRow
+    content_share: Decimal | None
+
+
+class _DocumentRow(NamedTuple):
+    doc_type: str
+    status: str
+    expires_on: dt.date | None
+
+
+def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
+    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same three queries,
+    with the elements and documents read as plain rows instead of model instances (building
+    them cost more than reading them). The rows carry the attributes `ReferenceData.build`
+    reads, in the same order as the prefetches of `cases_for_assessment`."""
+    ids = list(ids)
+    cases = list(
+        Case.objects.select_related("producer")
+        .only(*_CASE_FIELDS)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if not cases:
+        return cases
+    elements: dict[int, list[_CaseElementRow]] = {case.pk: [] for case in cases}
+    for case_id, symbol, category, number, share in (
+        CaseElement.objects.filter(case_id__in=ids)
+        .order_by("element__atomic_number", "pk")
+        .values_list(
+            "case_id",
+            "element__symbol",
+            "element__quota_category",
+            "element__atomic_number",
+            "content_share",
+        )
+    ):
+        if case_id in elements:
+            elements[case_id].append(_CaseElementRow(_ElementRow(symbol, category, number), share))
+    documents: dict[int, list[_DocumentRow]] = {case.pk: [] for case in cases}
+    for case_id, doc_type, status, expires_on in (
+        Document.objects.filter(case_id__in=ids)
+        .order_by("doc_type", "pk")
+        .values_list("case_id", "doc_type", "status", "expires_on")
+    ):
+        if case_id in documents:
+            documents[case_id].append(_DocumentRow(doc_type, status, expires_on))
+    for case in cases:
+        case.assessment_elements = elements[case.pk]  # type: ignore[attr-defined]
+        case.assessment_documents = documents[case.pk]  # type: ignore[attr-defined]
+    return cases
 
 
 def assessment_inputs_build(
