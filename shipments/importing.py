@@ -116,12 +116,18 @@ class CaseImportRowForm(forms.Form):
             return None
         matches = list(
             Producer.objects.filter(
-                Q(name_en__iexact=text)
-                | Q(name_zh=text)
-                | Q(uscc__iexact=text)
-                | Q(aliases__contains=[text])
+                Q(name_en__iexact=text) | Q(name_zh=text) | Q(uscc__iexact=text)
             )[:2]
         )
+        if not matches:
+            # Aliases are a JSON list; SQLite (the one-machine default) has no JSON
+            # "contains", and the producer table is small, so match them here.
+            folded = text.casefold()
+            matches = [
+                p
+                for p in Producer.objects.only("pk", "aliases", "name_en")
+                if any(str(alias).casefold() == folded for alias in p.aliases or [])
+            ][:2]
         if not matches:
             raise forms.ValidationError(
                 f"Unknown producer “{text}”: use the English or Chinese name or the Unified "

@@ -41,6 +41,20 @@ def dataset(*rows: dict) -> tablib.Dataset:
     return data
 
 
+def test_a_producer_can_be_named_by_one_of_its_aliases(officer, producer):
+    producer.aliases = ["Baotou Huamei", "包头华美"]
+    producer.save()
+    rows = [
+        {**GOOD, "producer": "baotou huamei"},
+        {**GOOD, "reference": "IMP-2", "producer": "包头华美"},
+    ]
+    report = cases_import(actor=officer, dataset=dataset(*rows), dry_run=False)
+    assert report.ok, report.errors
+    assert {c.producer for c in Case.objects.filter(reference__in=["IMP-001", "IMP-2"])} == {
+        producer
+    }
+
+
 def test_a_valid_file_imports_every_row_through_case_create(officer, producer, second_officer):
     rows = [
         {**GOOD, "producer": producer.name_en, "owner": "oscar"},
