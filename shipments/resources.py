@@ -7,7 +7,7 @@ ignored on import).
 
 from import_export import fields, resources
 
-from .models import Case
+from .models import CASE_INPUT_FIELDS, Case
 
 
 class CaseResource(resources.ModelResource):
@@ -21,31 +21,19 @@ class CaseResource(resources.ModelResource):
 
     class Meta:
         model = Case
+        # The import's columns (minus watchers), with the group beside the producer and
+        # the assessment around them; the import ignores those extras, so an export
+        # round-trips.
         fields = (
             "band",
             "score",
             "status",
-            "reference",
-            "buyer",
-            "exporter",
-            "producer",
-            "producer_group",
-            "supplier_text",
-            "product_form",
-            "elements",
-            "hs_code",
-            "quantity_kg",
-            "destination",
-            "end_use",
-            "end_user",
-            "consignee",
-            "planned_ship_date",
-            "licence_status",
-            "licence_number",
-            "licence_applied_on",
-            "licence_valid_until",
-            "general_licence",
-            "owner",
+            *(
+                column
+                for field in CASE_INPUT_FIELDS
+                if field != "watchers"
+                for column in ((field, "producer_group") if field == "producer" else (field,))
+            ),
             "assessed_at",
         )
         export_order = fields

@@ -130,32 +130,17 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
+        # The input fields (with the producer's name and group beside it), then state.
         fields = [
             "id",
             "url",
-            "reference",
-            "buyer",
-            "exporter",
-            "producer",
-            "producer_name",
-            "group",
-            "supplier_text",
-            "product_form",
-            "elements",
-            "hs_code",
-            "quantity_kg",
-            "destination",
-            "end_use",
-            "end_user",
-            "consignee",
-            "planned_ship_date",
-            "licence_status",
-            "licence_number",
-            "licence_applied_on",
-            "licence_valid_until",
-            "general_licence",
-            "owner",
-            "watchers",
+            *(
+                column
+                for field in CASE_INPUT_FIELDS
+                for column in (
+                    (field, "producer_name", "group") if field == "producer" else (field,)
+                )
+            ),
             "status",
             "status_reason",
             "band",
