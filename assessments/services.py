@@ -241,7 +241,7 @@ def _cases_point_to(snapshots: list[Assessment]) -> None:
             )
 
 
-def _bulk_create_json(model, objs: list, json_fields: tuple[str, ...]) -> None:
+def bulk_create_json(model, objs: list, json_fields: tuple[str, ...]) -> None:
     """`model.objects.bulk_create(objs, batch_size=1000)`, storing the same values faster.
 
     On PostgreSQL Django 5.2 sends a bulk insert as one array per column (`UNNEST`), and
@@ -340,9 +340,9 @@ def assessments_rescore_batch(
             olds.append(previous.band if previous else None)
         if not snapshots:
             return stats
-        _bulk_create_json(Assessment, snapshots, ("factors", "versions", "inputs"))
+        bulk_create_json(Assessment, snapshots, ("factors", "versions", "inputs"))
         _cases_point_to(snapshots)
-        _bulk_create_json(
+        bulk_create_json(
             TimelineEvent,
             [_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)],
             ("data",),

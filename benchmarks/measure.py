@@ -21,13 +21,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Assessment
 
-from .synth import BATCH, Payload, _chunks
+from .synth import BATCH, Payload, _chunks, clone_assessments
 
 PORTS = range(8110, 8120)  # the benchmark's own ports
 LOOPBACK = "127.0.0.1"
@@ -59,29 +59,9 @@ def floor(case_ids: Sequence[int], templates: Sequence[Payload], *, today: dt.da
         len(json.dumps(t.inputs)) + len(json.dumps(t.factors)) + len(json.dumps(t.versions))
         for t in templates
     )
-    ids: list[int] = []
     started = time.perf_counter()
-    with transaction.atomic():
-        for chunk in _chunks(list(case_ids), BATCH):
-            rows = []
-            for n, case_id in enumerate(chunk):
-                t = templates[n % len(templates)]
-                rows.append(
-                    Assessment(
-                        case_id=case_id,
-                        as_of=today,
-                        band=t.band,
-                        score=t.score,
-                        method_version=t.method_version,
-                        trigger="scheduled",
-                        factors=t.factors,
-                        versions=t.versions,
-                        inputs=t.inputs,
-                        inputs_hash=t.inputs_hash,
-                    )
-                )
-            Assessment.objects.bulk_create(rows)
-            ids.extend(r.pk for r in rows)
+    # The same insert the re-score uses, so the ratio compares like with like.
+    ids = clone_assessments(case_ids, templates, trigger="scheduled", today=today)
     seconds = time.perf_counter() - started
     table = Assessment._meta.db_table
     with connection.cursor() as cursor:

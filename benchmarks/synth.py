@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment
+from assessments.services import bulk_create_json
 from registry.choices import ListVersionStatus, QuotaCategory, QuotaKind
 from registry.models import (
     ApprovedListEntry,
@@ -532,7 +533,8 @@ def fallback_payload() -> Payload:
 def clone_assessments(
     case_ids: Sequence[int], templates: Sequence[Payload], *, trigger: str, today: dt.date
 ) -> list[int]:
-    """Insert one assessment per case from the templates (round robin); returns their ids."""
+    """Insert one assessment per case from the templates (round robin), the way the re-score
+    writes snapshots (assessments.services.bulk_create_json); returns their ids."""
     ids: list[int] = []
     with transaction.atomic():
         for chunk in _chunks(list(case_ids), BATCH):
@@ -553,7 +555,7 @@ def clone_assessments(
                         inputs_hash=t.inputs_hash,
                     )
                 )
-            Assessment.objects.bulk_create(rows)
+            bulk_create_json(Assessment, rows, ("factors", "versions", "inputs"))
             ids.extend(r.pk for r in rows)
     return ids
 
