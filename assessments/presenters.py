@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from assessments.method.factors.documents import document_checklist
+from assessments.method.inputs import AssessmentInputs
 from assessments.models import Assessment
 from assessments.selectors import FactorChange, assessment_diff
 
@@ -95,3 +97,47 @@ def history_entries(snapshots: list[Assessment]) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+@dataclass
+class ChecklistRow:
+    doc_type: str
+    label: str
+    state: str  # present | missing | expired | rejected
+    problem: str
+    verified: bool
+    document: object | None  # the newest copy of this type on the case, for its link
+
+
+@dataclass
+class Checklist:
+    pathway: str  # "general licence", "individual licence", or "" (no licence file needed)
+    rows: list[ChecklistRow]
+
+
+def case_checklist(case) -> Checklist | None:
+    """The documents the latest assessment's method required and how it judged each: the
+    case page shows exactly this (None before the first assessment). `case.documents` is
+    read for the download links only."""
+    assessment = case.latest_assessment if case.latest_assessment_id else None
+    if assessment is None:
+        return None
+    try:
+        pathway, lines = document_checklist(AssessmentInputs.from_dict(assessment.inputs))
+    except (ValueError, TypeError, KeyError):
+        return None  # inputs from an older method that no longer decode: the factor row stands
+    newest: dict[str, object] = {}
+    for document in sorted(case.documents.all(), key=lambda d: d.uploaded_at):
+        newest[document.doc_type] = document
+    rows = [
+        ChecklistRow(
+            line.doc_type,
+            line.label[:1].upper() + line.label[1:],
+            line.state,
+            line.problem,
+            line.verified,
+            newest.get(line.doc_type),
+        )
+        for line in lines
+    ]
+    return Checklist(pathway, rows)

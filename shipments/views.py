@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from .documents import document_checklist, licence_required
 from .filters import DEFAULT_FILTERS
 from .forms import CaseForm, DocumentForm, ImportForm, StatusForm
 from .models import Case, Document
@@ -29,6 +28,8 @@ from .services import case_create, case_document_add, case_status_change, case_u
 
 PAGE_SIZE = 50
 ASSESSMENT_PANEL = "assessments/_case_assessment.html"
+# The documents checklist is the method's judgement, so assessments renders it.
+CHECKLIST_PANEL = "assessments/_case_checklist.html"
 IMPORT_SESSION_KEY = "shipments_case_import"
 
 view_case = permission_required("shipments.view_case", raise_exception=True)
@@ -91,9 +92,9 @@ def case_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _assessment_panel_template() -> str | None:
+def _panel_template(name: str) -> str | None:
     try:
-        return select_template([ASSESSMENT_PANEL]).template.name
+        return select_template([name]).template.name
     except TemplateDoesNotExist:
         return None
 
@@ -101,10 +102,9 @@ def _assessment_panel_template() -> str | None:
 def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
     return {
         "case": case,
-        "checklist": document_checklist(case),
-        "licence_required": licence_required(case),
         "timeline": case.timeline.all(),
-        "assessment_panel_template": _assessment_panel_template(),
+        "assessment_panel_template": _panel_template(ASSESSMENT_PANEL),
+        "checklist_template": _panel_template(CHECKLIST_PANEL),
         "can_change": request.user.has_perm("shipments.change_case"),
         "status_form": StatusForm(current=case.status),
         "document_form": DocumentForm(),

@@ -1,6 +1,6 @@
 from django import template
 
-from assessments.presenters import FACTOR_LABELS, factor_rows
+from assessments.presenters import FACTOR_LABELS, case_checklist, factor_rows
 
 register = template.Library()
 
@@ -18,6 +18,12 @@ def case_assessment_panel(context, case):
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
+
+
+@register.inclusion_tag("assessments/_checklist.html")
+def case_document_checklist(case):
+    """The case page's documents checklist: what the latest assessment required and found."""
+    return {"case": case, "checklist": case_checklist(case)}
 
 
 @register.filter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from assessments.method.choices import (
     CERTIFICATE_DOCUMENTS,
@@ -11,8 +12,8 @@ from assessments.method.choices import (
     INDIVIDUAL_LICENCE_DOCUMENTS,
     Severity,
 )
-from assessments.method.factors.context import Context, joined
-from assessments.method.inputs import DocumentFacts
+from assessments.method.factors.context import Context, build_context, joined
+from assessments.method.inputs import AssessmentInputs, DocumentFacts
 from assessments.method.result import Evidence, FactorResult, worst
 
 FACTOR = "documents"
@@ -49,6 +50,55 @@ def _problem(doc_type: str, copies: list[DocumentFacts], as_of: dt.date) -> str:
     return "missing"
 
 
+@dataclass(frozen=True, slots=True)
+class ChecklistLine:
+    """One document the pathway requires, as the documents factor judges it."""
+
+    doc_type: str
+    label: str
+    problem: str  # "" when a copy counts; else "missing", "rejected" or "expired on <day>"
+    verified: bool  # some counting copy is verified
+
+    @property
+    def state(self) -> str:
+        if not self.problem:
+            return "present"
+        return "expired" if self.problem.startswith("expired") else self.problem
+
+
+def pathway(ctx: Context) -> str:
+    """'general licence', 'individual licence', or '' when no licence file is needed."""
+    if not ctx.licence_required:
+        return ""
+    return "general licence" if ctx.case.licence.general_licence else "individual licence"
+
+
+def checklist(ctx: Context) -> tuple[ChecklistLine, ...]:
+    """The required documents and their state: what the factor judges, and what the case
+    page shows (one function, so the two cannot disagree)."""
+    as_of = ctx.as_of
+    by_type: dict[str, list[DocumentFacts]] = {}
+    for document in ctx.case.documents:
+        by_type.setdefault(document.doc_type, []).append(document)
+    return tuple(
+        ChecklistLine(
+            doc_type=doc_type,
+            label=_label(doc_type),
+            problem=_problem(doc_type, by_type.get(doc_type, []), as_of),
+            verified=any(
+                c.status == "verified" and _counts(c, as_of) for c in by_type.get(doc_type, [])
+            ),
+        )
+        for doc_type in required_documents(ctx)
+    )
+
+
+def document_checklist(inputs: AssessmentInputs) -> tuple[str, tuple[ChecklistLine, ...]]:
+    """The pathway and its checklist for stored inputs (the case page's documents panel)."""
+    ctx = build_context(inputs)
+    return pathway(ctx), checklist(ctx)
+
+
 def _step(doc_type: str, problem: str) -> str:
     if problem == "missing":
         return f"upload the {_label(doc_type)}"
@@ -58,25 +108,25 @@ def _step(doc_type: str, problem: str) -> str:
 
 
 def documents(ctx: Context) -> FactorResult:
-    required = required_documents(ctx)
-    if not required:
+    lines = checklist(ctx)
+    if not lines:
         return FactorResult(FACTOR, "none", "No licence is required, so no licence file is needed.")
-    as_of = ctx.as_of
-    by_type: dict[str, list[DocumentFacts]] = {}
-    for document in ctx.case.documents:
-        by_type.setdefault(document.doc_type, []).append(document)
-    problems = {t: _problem(t, by_type.get(t, []), as_of) for t in required}
-    problems = {t: p for t, p in problems.items() if p}
+    required = tuple(line.doc_type for line in lines)
+    problems = {line.doc_type: line.problem for line in lines if line.problem}
     evidence = tuple(
-        Evidence("document", doc_type, f"{_label(doc_type)} ({copy.status})")
+        Evidence("document", document.doc_type, f"{_label(document.doc_type)} ({document.status})")
         for doc_type in required
-        for copy in by_type.get(doc_type, [])
+        for document in ctx.case.documents
+        if document.doc_type == doc_type
     )
-    pathway = "general licence" if ctx.case.licence.general_licence else "individual licence"
+    file = pathway(ctx)
     if not problems:
+        by_type: dict[str, list[DocumentFacts]] = {}
+        for document in ctx.case.documents:
+            by_type.setdefault(document.doc_type, []).append(document)
         unverified = [t for t in required if all(c.status != "verified" for c in by_type[t])]
         severity: Severity = "low" if unverified else "none"
-        reason = f"All {len(required)} documents for the {pathway} are on file"
+        reason = f"All {len(required)} documents for the {file} are on file"
         reason += f"; {len(unverified)} not yet verified." if unverified else "."
         return FactorResult(FACTOR, severity, reason, evidence)
     severity = worst(
@@ -84,6 +134,6 @@ def documents(ctx: Context) -> FactorResult:
         "medium",
     )
     listed = joined([f"{_label(t)} ({p})" for t, p in problems.items()])
-    reason = f"The {pathway} file lacks: {listed}."
+    reason = f"The {file} file lacks: {listed}."
     steps = tuple(_step(t, p) for t, p in problems.items())
     return FactorResult(FACTOR, severity, reason, evidence, steps)

@@ -17,10 +17,10 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessments.method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
 from registry.models import Element, Producer
 from registry.roles import OFFICER, STAFF, VIEWER
 from shipments.choices import DocumentType
-from shipments.documents import LICENCE_REQUIRED_DOCUMENTS, NO_LICENCE_DOCUMENTS
 from shipments.models import Case
 from shipments.services import (
     case_create,
@@ -861,7 +861,8 @@ class Command(BaseCommand):
         if isinstance(docs, list):
             return docs
         base, _, extra = docs.partition("+")
-        types = list(LICENCE_REQUIRED_DOCUMENTS if base == FULL else NO_LICENCE_DOCUMENTS)
+        # The method's own lists: the full individual-licence file, or the basic three.
+        types = list(INDIVIDUAL_LICENCE_DOCUMENTS if base == FULL else GENERAL_LICENCE_DOCUMENTS)
         if extra == "licence":
             types.append(DocumentType.LICENCE)
         return types
