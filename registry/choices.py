@@ -104,6 +104,14 @@ class ChangeKind(models.TextChoices):
     PRODUCER = "producer", "Producer or group changed"
 
 
+# Kinds whose reach is a set of parties: the producers or groups whose standing moved, or
+# the names added to or taken off a list. With no such key the change moved no party, so it
+# affects no case (publishing a list identical to the one in force re-scores nothing).
+PARTY_SCOPED_KINDS = frozenset(
+    {ChangeKind.LIST_PUBLISHED, ChangeKind.PRODUCER, ChangeKind.WATCH_LIST}
+)
+
+
 class ChangeStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     RUNNING = "running", "Re-scoring"

@@ -51,11 +51,15 @@ def _groups_with_predecessors(group_ids: Iterable[int]) -> set[int]:
 def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) -> QuerySet[Case]:
     """The active (not closed) cases a reference change can affect (see ReferenceChange).
 
+    None for a party-scoped change that names no party (`change.affects_no_case`).
+
     Every non-empty key narrows the set; producer_ids and group_ids together are one key
     (either matches; a group also covers the producers of the groups it absorbed). A NULL
     ship date counts as today. Party names are screened with the method's own matcher
     against the distinct end users and consignees of the cases left after the other keys.
     """
+    if change.affects_no_case:
+        return Case.objects.none()
     today = today_default(today)
     qs = Case.objects.filter(status__in=ACTIVE_STATUSES)
     party = Q()

@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.db import models
 
-from registry.choices import ChangeKind, ChangeStatus
+from registry.choices import PARTY_SCOPED_KINDS, ChangeKind, ChangeStatus
 
 
 class ReferenceChange(models.Model):
     """A change to reference data that can move assessments, with the keys it touches.
 
-    Every key list narrows the set of affected cases; an empty list means "any". A case is
+    Every key list narrows the set of affected cases; an empty list means "any", except that
+    a party-scoped kind (approved list, producer, watch list) with no producer, group or
+    party name moved nobody and affects no case (`affects_no_case`). A case is
     affected when it matches every non-empty key: its declared producer is in producer_ids
     (or its producer's group in group_ids), it has one of `elements`, its form is one of
     `forms`, its planned ship date lies in [date_from, date_to), and, for party changes, its
@@ -56,6 +58,13 @@ class ReferenceChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()}: {self.summary}"
+
+    @property
+    def affects_no_case(self) -> bool:
+        """A party-scoped change that names no party: it changed nothing a case reads."""
+        return self.kind in PARTY_SCOPED_KINDS and not (
+            self.producer_ids or self.group_ids or self.party_names
+        )
 
     def keys(self) -> dict:
         return {

@@ -234,5 +234,5 @@ def case_create(
     return case
 
 
-def change_create(kind="list_published", summary="test change", **keys) -> ReferenceChange:
+def change_create(kind="measure", summary="test change", **keys) -> ReferenceChange:
     return ReferenceChange.objects.create(kind=kind, summary=summary, **keys)

@@ -167,13 +167,15 @@ def test_cases_affected_by_producer_and_group_keys(world, officer):
     }
     either = change_create(producer_ids=[world.northern_plant.pk], group_ids=[world.xiamen.pk])
     assert _refs(cases_affected_by(either)) == {northern.reference, xiamen.reference}
-    # No keys at all: every active case.
-    assert _refs(cases_affected_by(change_create())) == {
+    # No keys at all: every active case for a change of scope (a measure) ...
+    assert _refs(cases_affected_by(change_create(kind="measure"))) == {
         creg.reference,
         xiamen.reference,
         northern.reference,
         none.reference,
     }
+    # ... and none for a list publish that moved no producer.
+    assert not cases_affected_by(change_create(kind="list_published")).exists()
 
 
 def test_cases_affected_by_element_form_and_date_keys(world, officer):
