@@ -5,9 +5,11 @@ DRF authenticate instead: token or session, 401 without either. The docs page is
 page for people, so anonymous visitors are sent to the login page.
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
@@ -60,9 +62,13 @@ urlpatterns = [
     # so it sends anonymous visitors to the login page instead of answering 401.
     path(
         "v1/docs/",
-        login_required(
-            SpectacularSwaggerView.as_view(
-                url_name="api:schema", permission_classes=[IsAuthenticated]
+        # The split view serves Swagger UI's start-up script as a file (no inline script);
+        # Swagger UI's page carries an inline <style>, allowed on this page only.
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            login_required(
+                SpectacularSwaggerSplitView.as_view(
+                    url_name="api:schema", permission_classes=[IsAuthenticated]
+                )
             )
         ),
         name="docs",

@@ -11,9 +11,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from registry.choices import ChangeKind, ListVersionStatus
+from registry.exports import SafeExportResource
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
@@ -78,7 +79,7 @@ class JSONListField(fields.Field):
         super().__init__(attribute=attribute, column_name=attribute, widget=ListWidget(), **kwargs)
 
 
-class RegistryResource(resources.ModelResource):
+class RegistryResource(SafeExportResource):
     """Base: validate every row, all-or-nothing, and a hook to record the reference change."""
 
     change_kind: str | None = None
@@ -626,7 +627,7 @@ class CalendarDayResource(RegistryResource):
         )
 
 
-class ReferenceChangeResource(resources.ModelResource):
+class ReferenceChangeResource(SafeExportResource):
     """Export only: the audit trail of reference changes."""
 
     class Meta:

@@ -5,12 +5,14 @@ status, so an exported file can be edited and imported elsewhere (those extra co
 ignored on import).
 """
 
-from import_export import fields, resources
+from import_export import fields
+
+from registry.exports import SafeExportResource
 
 from .models import CASE_INPUT_FIELDS, Case
 
 
-class CaseResource(resources.ModelResource):
+class CaseResource(SafeExportResource):
     band = fields.Field(attribute="get_band_display", column_name="band")
     status = fields.Field(attribute="get_status_display", column_name="status")
     producer = fields.Field(column_name="producer")

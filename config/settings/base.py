@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_htmx",
+    "csp",
     "registry",
     "shipments",
     "assessments",
@@ -49,6 +51,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,6 +65,24 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from Lodestone
+# itself, no inline script or style, no plug-ins, no framing. The API docs page alone
+# allows the inline style Swagger UI ships (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -178,6 +201,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Assessment method settings (fed to the pure method as inputs, stored with each snapshot).
 LODESTONE_SCREENING_STRONG_MATCH = env.int("LODESTONE_SCREENING_STRONG_MATCH", default=92)
 LODESTONE_SCREENING_WEAK_MATCH = env.int("LODESTONE_SCREENING_WEAK_MATCH", default=80)
+# `load_demo_data` creates accounts with known passwords: allowed except in production.
+LODESTONE_DEMO_DATA_ALLOWED = True
 LODESTONE_RESCORE_CHUNK_SIZE = env.int("LODESTONE_RESCORE_CHUNK_SIZE", default=500)
 
 # --- API

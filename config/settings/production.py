@@ -18,3 +18,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Demo accounts have known passwords (admin / admin-demo): never in production.
+LODESTONE_DEMO_DATA_ALLOWED = env.bool("LODESTONE_DEMO_DATA_ALLOWED", default=False)

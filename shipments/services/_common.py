@@ -110,6 +110,20 @@ def element_shares_clean(elements: ElementShares | None) -> list[tuple[Element, 
     return sorted(pairs, key=lambda p: p[0].atomic_number)
 
 
+OWNER_PERMISSION = "shipments.change_case"
+
+
+def owner_errors(owner) -> dict[str, list[str]]:
+    """The owner rule, for every path (pages, imports, API): a case is owned by an active
+    person who may change cases (a compliance officer), never by a viewer."""
+    if owner is None:
+        return {}
+    if not owner.is_active or not owner.has_perm(OWNER_PERMISSION):
+        name = owner.get_username()
+        return {"owner": [f"{name} cannot own cases: only a compliance officer can."]}
+    return {}
+
+
 def _validate_case(case: Case, *, exclude_pk: int | None = None) -> dict[str, list[str]]:
     """Field-keyed errors from our own checks first, then the model's validation."""
     errors: dict[str, list[str]] = {}

@@ -30,6 +30,7 @@ from shipments.services._common import (
     _validate_case,
     element_shares_clean,
     elements_display,
+    owner_errors,
 )
 
 # --- services -----------------------------------------------------------------------------
@@ -86,6 +87,7 @@ def case_create(
         status=CaseStatus.OPEN,
     )
     errors = _validate_case(case)
+    errors.update(owner_errors(case.owner))
     try:
         pairs = element_shares_clean(elements)
     except ValidationError as exc:
@@ -149,6 +151,8 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
             changed.append(name)
 
     errors = _validate_case(case, exclude_pk=case.pk)
+    if "owner" in changed:
+        errors.update(owner_errors(case.owner))
     new_pairs = None
     old_pairs = [(ce.element_id, ce.content_share) for ce in case.case_elements.all()]
     if "elements" in changes:

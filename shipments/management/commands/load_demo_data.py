@@ -11,10 +11,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessments.method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
@@ -737,6 +738,12 @@ class Command(BaseCommand):
     help = "Create demo users (password = username + '-demo') and ~40 demo shipment cases."
 
     def handle(self, *args, **options) -> None:
+        if not settings.LODESTONE_DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Refusing to load demo data: these settings are for production "
+                "(LODESTONE_DEMO_DATA_ALLOWED is off). Demo accounts have known passwords "
+                "(admin / admin-demo); never create them on a real installation."
+            )
         users = self._users()
         self._registry()
         created = 0
