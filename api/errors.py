@@ -24,7 +24,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
@@ -138,7 +138,10 @@ def _json(status: int, detail: str, code: str, **headers) -> JsonResponse:
 
 def handler400(request, exception=None):
     if _is_api(request):
-        return _json(400, "Bad request.", "bad_request")
+        # A BadRequest's message is meant for the client (e.g. which parameter holds a NUL);
+        # a SuspiciousOperation's is not (it may describe the attack back to the attacker).
+        detail = str(exception) if type(exception) is BadRequest and str(exception) else ""
+        return _json(400, detail or "Bad request.", "bad_request")
     return defaults.bad_request(request, exception)
 
 

@@ -97,6 +97,12 @@ def test_a_bug_in_an_api_view_is_a_json_500(client):
     error(client.get("/api/v1/test-plain-failure/"), 500, "server_error")
 
 
+@pytest.mark.urls("tests.api.error_urls")
+def test_a_bad_request_outside_drf_is_a_json_400_with_its_message(client):
+    body = error(client.get("/api/v1/test-bad-request/"), 400, "bad_request")
+    assert body["detail"] == "The parameter q contains a NUL character."
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
