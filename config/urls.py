@@ -17,3 +17,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),
 ]
+
+# JSON under /api/, Django's pages elsewhere; a database outage is a 503 (api/errors.py).
+handler400 = "api.errors.handler400"
+handler403 = "api.errors.handler403"
+handler404 = "api.errors.handler404"
+handler500 = "api.errors.handler500"

@@ -8,7 +8,6 @@ ValidationErrors come back as field-keyed 400s (api.errors).
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -115,13 +114,19 @@ class ExistingCaseSerializer(serializers.Serializer):
 
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
+    code = serializers.CharField(help_text="`conflict`")
     existing = ExistingCaseSerializer()
 
 
 class CaseSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:case-detail")
-    producer_name = serializers.CharField(source="producer.name_en", read_only=True, default=None)
-    group = serializers.IntegerField(source="producer.group_id", read_only=True, default=None)
+    # A case may have no producer, and a producer no group: these are null then.
+    producer_name = serializers.CharField(
+        source="producer.name_en", read_only=True, default=None, allow_null=True
+    )
+    group = serializers.IntegerField(
+        source="producer.group_id", read_only=True, default=None, allow_null=True
+    )
     elements = CaseElementOutSerializer(source="case_elements", many=True, read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     watchers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
@@ -154,7 +159,7 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_assessment_url(self, case: Case) -> str | None:
         if not case.latest_assessment_id:
             return None
@@ -195,6 +200,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     def get_filename(self, document: Document) -> str:
         return document.file.name.rsplit("/", 1)[-1] if document.file else ""
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_size(self, document: Document) -> int | None:
         if not document.file:
             return None
@@ -258,7 +264,7 @@ def _factor(raw: dict) -> dict:
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     factors = serializers.SerializerMethodField()
     versions = serializers.DictField(read_only=True, help_text="Reference data versions used.")
 

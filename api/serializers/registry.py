@@ -58,7 +58,9 @@ class ProducerGroupSerializer(serializers.ModelSerializer):
 
 class ProducerSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
-    group_name = serializers.CharField(source="group.name", read_only=True, default=None)
+    group_name = serializers.CharField(
+        source="group.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Producer
@@ -87,7 +89,9 @@ class ApprovedListEntrySerializer(serializers.ModelSerializer):
 
 
 class ApprovedListVersionSerializer(serializers.ModelSerializer):
-    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ApprovedListVersion
@@ -225,7 +229,7 @@ class AuthoritySerializer(serializers.ModelSerializer):
 class SuspensionSerializer(serializers.ModelSerializer):
     measure_key = serializers.CharField(source="measure.key", read_only=True)
     suspended_by_key = serializers.CharField(
-        source="suspended_by.key", read_only=True, default=None
+        source="suspended_by.key", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -321,7 +325,7 @@ class WatchListDetailSerializer(WatchListSerializer):
 
 
 class ReferenceChangeSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     producer_ids = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     group_ids = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     elements = serializers.ListField(child=serializers.CharField(), read_only=True)

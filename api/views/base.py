@@ -1,11 +1,10 @@
 from rest_framework import viewsets
 
-from api.errors import ServiceErrorsMixin
 from api.pagination import Pagination
 from api.permissions import ModelPermissions
 
 
-class ApiViewMixin(ServiceErrorsMixin):
+class ApiViewMixin:
     permission_classes = [ModelPermissions]
     pagination_class = Pagination
     # Per-method permission overrides (see api.permissions); an @action may set its own.

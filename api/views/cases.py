@@ -84,6 +84,7 @@ class CaseViewSet(
         url = reverse("api:case-detail", kwargs={"pk": existing.pk}, request=self.request)
         body = {
             "detail": f"A case with reference {existing.reference} already exists.",
+            "code": "conflict",
             "existing": {"id": existing.pk, "reference": existing.reference, "url": url},
         }
         return Response(body, status=status.HTTP_409_CONFLICT, headers={"Location": str(url)})

@@ -7,11 +7,27 @@ from rest_framework.test import APIClient
 from tests.api.factories import reference_world
 
 
+def api_token(user) -> str:
+    """The key a client sends as `Authorization: Token <key>` for `user`.
+
+    The one place tests get a token: if token storage changes (hashed keys), change this."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
+
+
+def field_errors(response) -> dict[str, list[str]]:
+    """A 400's messages per field, after checking the body has the API's error shape."""
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body.keys() == {"detail", "code", "errors"}, body
+    assert body["code"] == "invalid"
+    return body["errors"]
 
 
 @pytest.fixture
