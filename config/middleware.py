@@ -47,8 +47,10 @@ class RejectNulMiddleware:
             return self.get_response(request)
         message = f"The parameter {field!r} contains a NUL character, which is not allowed."
         if request.path.startswith("/api/"):
-            # Field-keyed, as DRF answers any other bad parameter.
-            return JsonResponse({field: [message]}, status=400)
+            # The API's error shape (api/errors.py): field-keyed under "errors".
+            return JsonResponse(
+                {"detail": message, "code": "invalid", "errors": {field: [message]}}, status=400
+            )
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
