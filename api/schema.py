@@ -12,6 +12,7 @@ the `Error` body of api/errors.py, the error statuses that follow from the opera
 A status the view declares without a body (e.g. a described 400) gets the Error body too.
 """
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 from api.errors import ErrorSerializer
@@ -27,6 +28,13 @@ DESCRIPTIONS = {
     "500": "Server error (a bug; it is logged).",
     "503": "The database is unavailable; retry after the `Retry-After` seconds.",
 }
+
+
+class TokenScheme(KnoxTokenScheme):
+    """knox's `Authorization: Token <key>`, under the scheme name clients already use."""
+
+    name = "tokenAuth"
+    priority = 1
 
 
 class AutoSchema(SpectacularAutoSchema):

@@ -4,6 +4,7 @@ A test that needs a real service (Redis, SMTP port, Chromium) calls `require_ser
 (CI=true) a missing service fails the test; on a developer's machine it skips with a reason.
 """
 
+import contextlib
 import os
 import socket
 from urllib.parse import urlparse
@@ -88,6 +89,35 @@ def officer_client(client, officer):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+def cache_reset() -> None:
+    """Forget every throttle count in the shared cache, and nothing else: on Redis the cache
+    may share its database with the broker, so delete this cache's keys, never FLUSHDB."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttle counts in Redis outlive a test (the database cache's rows roll back with it)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+    from redis.exceptions import ConnectionError as RedisDown
+
+    if isinstance(caches["default"], RedisCache):
+        # No Redis here: the tests that need it say so through require_service.
+        with contextlib.suppress(RedisDown):
+            cache_reset()
 
 
 def _redis_reachable(url: str) -> bool:

@@ -7,4 +7,5 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="Shown only once.")
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True)

@@ -1,30 +1,26 @@
-"""API tokens: obtain one with a username and password; revoke your own.
+"""API tokens: obtain one with your username and password; revoke the one you call with.
 
-Staff issue and revoke tokens for other users in the admin (Auth Token > Tokens).
+Tokens are knox tokens (accounts.services): shown once, stored as a digest, expiring. People
+also create and revoke their own on /account/tokens/. Nobody creates one for someone else.
+The password check goes through authenticate(), so django-axes locks out repeated failures
+(429, accounts.lockout) on this path as on the login pages.
 """
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from accounts.services import api_token_create, api_token_revoke
 from api.serializers.auth import TokenRequestSerializer, TokenSerializer
-
-
-class TokenRequestThrottle(AnonRateThrottle):
-    # Password guessing: a handful of attempts a minute per address is plenty for a system.
-    rate = "20/min"
+from api.throttling import AnonThrottle, TokenRequestThrottle
 
 
 class TokenView(APIView):
-    """POST: exchange credentials for a token (obtain_auth_token style). DELETE: revoke."""
-
-    throttle_classes = []
+    """POST: exchange credentials for a new token. DELETE: revoke the token in use."""
 
     def get_authenticators(self):
         # Obtaining a token needs no credentials (and must not trip the session's CSRF check).
@@ -39,8 +35,8 @@ class TokenView(APIView):
 
     def get_throttles(self):
         if self.request.method == "POST":
-            return [TokenRequestThrottle()]
-        return []
+            return [AnonThrottle(), TokenRequestThrottle()]
+        return super().get_throttles()
 
     @extend_schema(
         operation_id="auth_token_create",
@@ -51,8 +47,10 @@ class TokenView(APIView):
             200: TokenSerializer,
             400: OpenApiResponse(description="Wrong credentials or missing fields."),
         },
-        description="Exchange a username and password for an API token (the existing token "
-        "when the user has one). Send it as `Authorization: Token <token>`.",
+        description="Exchange a username and password for a new API token, shown only in "
+        "this answer (Lodestone stores a digest) and valid until `expiry`. Send it as "
+        "`Authorization: Token <token>`. Repeated wrong passwords lock the user and the "
+        "address out for a cool-off (429).",
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
@@ -67,16 +65,18 @@ class TokenView(APIView):
                 {"non_field_errors": ["Unable to log in with the provided credentials."]},
                 code="authorization",
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = api_token_create(user=user)
+        return Response({"token": key, "expiry": token.expiry})
 
     @extend_schema(
         operation_id="auth_token_destroy",
         tags=["auth"],
         request=None,
-        responses={204: OpenApiResponse(description="Your token is revoked.")},
-        description="Revoke your own API token. A session user without a token gets 204 too.",
+        responses={204: OpenApiResponse(description="The token is revoked.")},
+        description="Revoke the token this request is authenticated with (other tokens of "
+        "yours stay; revoke them on /account/tokens/). With a session: 204, nothing revoked.",
     )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if request.auth is not None:
+            api_token_revoke(user=request.user, digest=request.auth.digest)
         return Response(status=status.HTTP_204_NO_CONTENT)

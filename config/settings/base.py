@@ -5,6 +5,7 @@ process, mail printed to the console. DATABASE_URL, CELERY_BROKER_URL and EMAIL_
 to PostgreSQL, Redis with real workers, and SMTP.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,7 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "shipments",
     "assessments",
     "notifications",
+    "accounts",
     "api",
     "benchmarks",
 ]
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images only from Lodestone
@@ -117,6 +122,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes' backend first: it refuses a locked-out user or address before the password is
+# checked, on every path that calls authenticate() (login page, admin, API token).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "shipments:case_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,6 +152,40 @@ DOCUMENT_MAX_BYTES = env.int("LODESTONE_DOCUMENT_MAX_BYTES", default=10 * 1024 *
 DOCUMENT_ALLOWED_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "txt"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- Cache: shared by every process (throttle counts). CACHE_URL wins; otherwise the Redis
+# of a Redis broker, otherwise the database (table lodestone_cache, made by a migration).
+# cache.clear() flushes the whole Redis database: give the cache its own (redis://.../1).
+_broker = env("CELERY_BROKER_URL", default="")
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default=_broker if _broker.startswith("redis") else "dbcache://lodestone_cache",
+    )
+}
+CACHES["default"].setdefault("KEY_PREFIX", "lodestone")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A dead or hung Redis costs a request at most a second (throttles then fail open).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
+
+# --- The client's address (accounts.network.client_ip): how many reverse proxies in front
+# of gunicorn append to X-Forwarded-For. 0: the header is ignored, REMOTE_ADDR is the client.
+LODESTONE_TRUSTED_PROXIES = env.int("LODESTONE_TRUSTED_PROXIES", default=0)
+
+# --- Sign-in lockout (django-axes), on the login page, the admin login and the API token.
+# Locked per username (from any address) and per address (for any username), each after
+# LODESTONE_LOGIN_FAILURE_LIMIT failures within the cool-off; a failure during a lockout
+# starts the cool-off again. Attempts are rows (admin > Axes); `axes_reset` unlocks.
+AXES_ENABLED = env.bool("LODESTONE_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("LODESTONE_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LODESTONE_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success must not wipe an address's count of failures
+AXES_VERBOSE = False
 
 # --- E-mail: console by default; EMAIL_URL=smtp://user:pass@host:port switches to SMTP.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -206,11 +251,25 @@ LODESTONE_DEMO_DATA_ALLOWED = True
 LODESTONE_RESCORE_CHUNK_SIZE = env.int("LODESTONE_RESCORE_CHUNK_SIZE", default=500)
 
 # --- API
+# API tokens (django-rest-knox): shown once, stored as a SHA-512 digest, expiring.
+LODESTONE_API_TOKEN_TTL_DAYS = env.int("LODESTONE_API_TOKEN_TTL_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=LODESTONE_API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Counted in the shared cache, keyed on the real client address (api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("LODESTONE_API_RATE_ANON", default="60/min"),
+        "user": env("LODESTONE_API_RATE_USER", default="1200/min"),
+        "token": env("LODESTONE_API_RATE_TOKEN", default="10/min"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     # One JSON error shape for every API error (api/errors.py).

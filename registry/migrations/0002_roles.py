@@ -22,7 +22,6 @@ class Migration(migrations.Migration):
         ("assessments", "0002_assessment_links"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -1,4 +1,5 @@
-"""Reference-data staff issue and revoke API tokens: re-sync the role permissions."""
+"""Re-sync the role permissions (this once gave staff the authtoken permissions; 0005 takes
+them away, and rest_framework.authtoken is no longer installed)."""
 
 from django.db import migrations
 
@@ -12,7 +13,6 @@ def sync_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0003_watch_entry_note"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

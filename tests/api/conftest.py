@@ -1,18 +1,19 @@
 """API clients per role: token auth (how other systems call), plus an anonymous client."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from tests.api.factories import reference_world
 
 
 def api_token(user) -> str:
-    """The key a client sends as `Authorization: Token <key>` for `user`.
+    """The key a client sends as `Authorization: Token <key>` for `user`: a new knox token
+    (only its digest is stored, so the key exists only in this answer).
 
-    The one place tests get a token: if token storage changes (hashed keys), change this."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    The one place tests get a token: if token storage changes, change this."""
+    _, key = api_token_create(user=user)
+    return key
 
 
 def token_client(user) -> APIClient:

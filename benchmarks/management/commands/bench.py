@@ -386,9 +386,9 @@ class Command(BaseCommand):
         }
 
     def http(self, officer, opts) -> dict:
-        from rest_framework.authtoken.models import Token
+        from accounts.services import api_token_create
 
-        token, _ = Token.objects.get_or_create(user=officer)
+        _, token_key = api_token_create(user=officer)
         ids = list(
             Case.objects.filter(reference__startswith=synth.PREFIX).values_list("pk", flat=True)
         )
@@ -403,7 +403,7 @@ class Command(BaseCommand):
             "case_ids": ids,
             "username": officer.username,
             "password": synth.BENCH_PASSWORD,
-            "api_token": token.key,
+            "api_token": token_key,
             "out_dir": Path(settings.BASE_DIR) / "bench-results",
             "users": opts["http_users"],
             "seconds": opts["http_seconds"],
