@@ -47,7 +47,7 @@ class ErrorSerializer(drf_serializers.Serializer):
     code = drf_serializers.CharField(
         help_text="Machine-readable: invalid, parse_error, bad_request, not_authenticated, "
         "authentication_failed, permission_denied, forbidden, not_found, method_not_allowed, "
-        "not_acceptable, unsupported_media_type, throttled, conflict, server_error, "
+        "not_acceptable, unsupported_media_type, throttled, locked_out, conflict, server_error, "
         "database_unavailable."
     )
     errors = drf_serializers.DictField(
