@@ -22,7 +22,6 @@ from collections.abc import Iterable
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
@@ -51,6 +50,7 @@ from tests.api.factories import (
     producer_create,
     suspension_create,
 )
+from tests.conftest import cache_reset
 
 EXAMPLES = 12
 CHECKS = [
@@ -82,10 +82,11 @@ def keep_connection():
 
 @pytest.fixture
 def clean_cache():
-    # Throttle counters live in the cache: start from none and leave none behind.
-    cache.clear()
+    # Throttle counters live in the cache: start from none and leave none behind (only this
+    # cache's keys: on Redis the broker may share the database).
+    cache_reset()
     yield
-    cache.clear()
+    cache_reset()
 
 
 @pytest.fixture
