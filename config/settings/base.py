@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "benchmarks",
+    "demo",
 ]
 
 MIDDLEWARE = [
