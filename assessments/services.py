@@ -31,6 +31,7 @@ from assessments.choices import Trigger
 from assessments.method import METHOD_VERSION, AssessmentInputs, assess
 from assessments.method.result import AssessmentResult
 from assessments.models import Assessment
+from assessments.ports import band_worsened
 from assessments.selectors import (
     ReferenceData,
     assessment_inputs_build_many,
@@ -64,12 +65,10 @@ def _summary(new: str, old: str | None, trigger: str, change: ReferenceChange | 
 
 
 def _notify_worsened(assessment_id: int) -> None:
-    """Called on commit; the notifications app owns what happens next."""
-    from notifications.services import band_worsened_notify  # lazy: notifications imports us
-
+    """Called on commit; the notifications app owns what happens next (assessments.ports)."""
     assessment = Assessment.objects.select_related("case").get(pk=assessment_id)
     try:
-        band_worsened_notify(assessment=assessment)
+        band_worsened(assessment=assessment)
     except Exception:
         # The snapshot is committed; a failed alert must not look like a failed assessment.
         logger.exception("band_worsened_notify failed for assessment %s", assessment_id)

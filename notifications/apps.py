@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+
+    def ready(self) -> None:
+        # Provide the assessments.band_worsened port (assessments/ports.py).
+        from assessments.ports import band_worsened
+        from notifications.services import band_worsened_notify
+
+        band_worsened.provide(band_worsened_notify)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from api.serializers.fields import SlugField
 from registry.choices import Layer, ProductForm
 from registry.models import (
+    WATCH_ENTRY_FIELDS,
     ApprovedListEntry,
     ApprovedListVersion,
     Authority,
@@ -283,22 +284,7 @@ class WatchListEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WatchListEntry
-        fields = [
-            "id",
-            "watch_list",
-            "name",
-            "name_zh",
-            "aliases",
-            "country",
-            "identifiers",
-            "status",
-            "suspended_until",
-            "date_added",
-            "announcement",
-            "confidence",
-            "is_demo",
-            "source",
-        ]
+        fields = ["id", "watch_list", *WATCH_ENTRY_FIELDS]
 
 
 class WatchListSerializer(serializers.ModelSerializer):

@@ -21,7 +21,6 @@ from registry.choices import ListVersionStatus
 from registry.models import (
     ApprovedListVersion,
     Measure,
-    ProducerGroup,
     ReferenceChange,
     Suspension,
 )
@@ -31,30 +30,14 @@ from shipments.models import Case, CaseElement, Document
 # ---------------------------------------------------------------------- affected cases
 
 
-def _groups_with_predecessors(group_ids: Iterable[int]) -> set[int]:
-    children: dict[int, list[int]] = defaultdict(list)
-    for pk, successor in ProducerGroup.objects.filter(successor__isnull=False).values_list(
-        "pk", "successor_id"
-    ):
-        children[successor].append(pk)
-    found: set[int] = set()
-    todo = [int(g) for g in group_ids]
-    while todo:
-        g = todo.pop()
-        if g in found:
-            continue
-        found.add(g)
-        todo.extend(children.get(g, ()))
-    return found
-
-
 def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) -> QuerySet[Case]:
     """The active (not closed) cases a reference change can affect (see ReferenceChange).
 
     None for a party-scoped change that names no party (`change.affects_no_case`).
 
     Every non-empty key narrows the set; producer_ids and group_ids together are one key
-    (either matches; a group also covers the producers of the groups it absorbed). A NULL
+    (either matches). The keys are read literally: the registry took the group closure when
+    it recorded the change (registry/services/keys.py). A NULL
     ship date counts as today. Party names are screened with the method's own matcher
     against the distinct end users and consignees of the cases left after the other keys.
     """
@@ -66,7 +49,7 @@ def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) 
     if change.producer_ids:
         party |= Q(producer_id__in=[int(p) for p in change.producer_ids])
     if change.group_ids:
-        party |= Q(producer__group_id__in=_groups_with_predecessors(change.group_ids))
+        party |= Q(producer__group_id__in=[int(g) for g in change.group_ids])
     if party:
         qs = qs.filter(party)
     if change.elements:

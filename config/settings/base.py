@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "api",
     "benchmarks",
+    "demo",
 ]
 
 MIDDLEWARE = [

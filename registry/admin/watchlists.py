@@ -1,15 +1,13 @@
 from django.contrib import admin
 
 from registry import services
-from registry.models import WatchList, WatchListEntry
+from registry.models import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry
 from registry.resources import WatchListEntryResource, WatchListResource
 
 from .base import RegistryAdmin
 
-ENTRY_FIELDS = (
-    "name_zh", "aliases", "country", "identifiers", "status", "suspended_until", "date_added",
-    "effective_on", "announcement", "confidence", "note", "is_demo", "source",
-)  # fmt: skip
+# Passed to the service besides the name (the name is its own argument).
+ENTRY_FIELDS = tuple(f for f in WATCH_ENTRY_FIELDS if f != "name")
 
 
 def _upsert(entry: WatchListEntry, watch_list: WatchList, actor) -> WatchListEntry:

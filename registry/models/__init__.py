@@ -5,9 +5,10 @@ from .lists import ApprovedListEntry, ApprovedListVersion
 from .measures import Authority, Measure, Suspension
 from .producers import Producer, ProducerGroup
 from .quotas import QuotaAllocation, QuotaBatch, QuotaCycle, QuotaUtilisation
-from .watchlists import WatchList, WatchListEntry
+from .watchlists import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry
 
 __all__ = [
+    "WATCH_ENTRY_FIELDS",
     "ApprovedListEntry",
     "ApprovedListVersion",
     "Authority",

@@ -61,3 +61,10 @@ class WatchListEntry(models.Model):
 
     def all_names(self) -> list[str]:
         return [n for n in [self.name, self.name_zh, *self.aliases] if n]
+
+
+# What a person records about an entry (every column but its id and its list): the one list
+# the service, the admin, the import/export and the API use.
+WATCH_ENTRY_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in WatchListEntry._meta.concrete_fields if f.name not in ("id", "watch_list")
+)

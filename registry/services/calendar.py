@@ -8,6 +8,7 @@ from registry.choices import ChangeKind
 from registry.models import CalendarDay
 
 from .changes import reference_change_record
+from .keys import calendar_keys
 
 
 @transaction.atomic
@@ -44,6 +45,6 @@ def calendar_day_set(
             actor=actor,
             source=day,
             details={"date": date, "old": old, "new": new},
-            date_from=date,
+            keys=calendar_keys(first=date),
         )
     return day

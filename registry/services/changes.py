@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,22 +9,10 @@ from django.db import models, transaction
 
 from registry.choices import ChangeKind
 from registry.models import ReferenceChange
+from registry.ports import rescore_requested
+from registry.services.keys import NO_KEYS, ChangeKeys
 
 logger = logging.getLogger(__name__)
-
-# Exceptions that mean "the broker is not there": the change stays PENDING and the periodic
-# sweep (assessments.tasks.sweep) re-scores it later.
-try:
-    from kombu.exceptions import OperationalError as KombuOperationalError
-except ImportError:  # pragma: no cover - kombu comes with celery
-    KombuOperationalError = ConnectionError  # type: ignore[misc,assignment]
-try:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-except ImportError:  # pragma: no cover
-    RedisConnectionError = RedisTimeoutError = ConnectionError  # type: ignore[misc,assignment]
-
-BROKER_DOWN_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
 
 
 def jsonable(value: Any) -> Any:
@@ -46,17 +33,9 @@ def _sorted_unique(values: Iterable) -> list:
 
 
 def enqueue_rescore(change_id: int) -> None:
-    """Send the re-score task; a dead broker is logged, not raised (the sweep catches up)."""
-    from assessments.tasks import reference_change_rescore  # lazy: assessments imports registry
-
-    try:
-        reference_change_rescore.delay(change_id)
-    except BROKER_DOWN_ERRORS:
-        logger.warning(
-            "Broker unavailable: reference change %s stays pending for the sweep",
-            change_id,
-            exc_info=True,
-        )
+    """Ask for the re-score (registry.ports). The provider absorbs a dead broker: the change
+    stays pending and the periodic check re-enqueues it."""
+    rescore_requested(change_id=change_id)
 
 
 def reference_change_record(
@@ -66,18 +45,13 @@ def reference_change_record(
     actor=None,
     source: models.Model | None = None,
     details: dict | None = None,
-    producer_ids: Iterable[int] = (),
-    group_ids: Iterable[int] = (),
-    elements: Iterable[str] = (),
-    forms: Iterable[str] = (),
-    date_from: date | None = None,
-    date_to: date | None = None,
-    party_names: Iterable[str] = (),
+    keys: ChangeKeys = NO_KEYS,
 ) -> ReferenceChange:
-    """Save a ReferenceChange and, once the transaction commits, enqueue its re-score.
+    """Save a ReferenceChange and, once the transaction commits, ask for its re-score.
 
-    Call it inside the service's own transaction so that the change and the write it
-    describes commit (or roll back) together.
+    `keys` come from registry/services/keys.py (the one place that knows what each kind of
+    write can move). Call it inside the service's own transaction so that the change and
+    the write it describes commit (or roll back) together.
     """
     if kind not in ChangeKind.values:
         raise ValueError(f"Unknown change kind {kind!r}")
@@ -91,13 +65,7 @@ def reference_change_record(
         source_model=source._meta.label_lower if source is not None else "",
         source_pk=str(source.pk) if source is not None else "",
         details=details,
-        producer_ids=_sorted_unique(producer_ids),
-        group_ids=_sorted_unique(group_ids),
-        elements=_sorted_unique(elements),
-        forms=_sorted_unique(forms),
-        date_from=date_from,
-        date_to=date_to,
-        party_names=_sorted_unique(party_names),
+        **keys.as_fields(),
     )
     change.full_clean()
     change.save()

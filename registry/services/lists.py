@@ -13,6 +13,7 @@ from registry.selectors import list_version_in_force
 
 from ._common import apply_changes
 from .changes import reference_change_record
+from .keys import list_published_keys
 
 PUBLISHED_IS_IMMUTABLE = "This list version is published and can no longer be changed."
 
@@ -216,7 +217,9 @@ def approved_list_publish(version: ApprovedListVersion, actor=None) -> Reference
             "removed": [r.__dict__ for r in diff.removed],
             "status_changed": [r.__dict__ for r in diff.status_changed],
         },
-        producer_ids=diff.producer_ids,
-        date_from=version.effective_from,
-        date_to=following.effective_from if following else None,
+        keys=list_published_keys(
+            producer_ids=diff.producer_ids,
+            effective_from=version.effective_from,
+            until=following.effective_from if following else None,
+        ),
     )

@@ -8,14 +8,32 @@ from django.db import transaction
 from registry.choices import ChangeKind, Confidence
 from registry.models import Authority, Element, Measure, Suspension
 
-from ._common import apply_changes, window_union
+from ._common import apply_changes
 from .changes import reference_change_record
+from .keys import MeasureScope, measure_keys, suspension_keys
 
 M2M = ("elements", "issuers")
 
 
 def _scope(measure: Measure) -> tuple[list[str], list[str]]:
     return sorted(measure.elements.values_list("symbol", flat=True)), list(measure.forms or [])
+
+
+def measure_scope(measure: Measure) -> MeasureScope:
+    """What the measure covers now (for its change keys)."""
+    elements, forms = _scope(measure)
+    return MeasureScope.of(
+        elements=elements, forms=forms, starts=measure.effective_from, ends=measure.effective_to
+    )
+
+
+def _scope_of(snapshot: dict) -> MeasureScope:
+    return MeasureScope.of(
+        elements=snapshot["elements"],
+        forms=snapshot["forms"],
+        starts=snapshot["effective_from"],
+        ends=snapshot["effective_to"],
+    )
 
 
 def _set_m2m(measure: Measure, elements, issuers) -> None:
@@ -68,17 +86,13 @@ def measure_create(
     measure.full_clean()
     measure.save()
     _set_m2m(measure, list(elements), list(issuers))
-    new_elements, new_forms = _scope(measure)
     reference_change_record(
         kind=ChangeKind.MEASURE,
         summary=f"Measure added: {measure.title}",
         actor=actor,
         source=measure,
         details={"created": True, "new": _snapshot(measure)},
-        elements=new_elements,
-        forms=new_forms,
-        date_from=measure.effective_from,
-        date_to=measure.effective_to,
+        keys=measure_keys(None, measure_scope(measure)),
     )
     return measure
 
@@ -117,25 +131,13 @@ def measure_update(*, measure: Measure, actor=None, **changes) -> Measure:
         diff["elements"] = {"old": old["elements"], "new": new["elements"]}
     if not diff:
         return measure
-    old_elements, new_elements = set(old["elements"]), set(new["elements"])
-    # An empty scope means "any": if either side is unscoped, so is the change.
-    elements_key = [] if not old_elements or not new_elements else old_elements | new_elements
-    forms_key = (
-        [] if not old["forms"] or not new["forms"] else set(old["forms"]) | set(new["forms"])
-    )
-    date_from, date_to = window_union(
-        old["effective_from"], old["effective_to"], new["effective_from"], new["effective_to"]
-    )
     reference_change_record(
         kind=ChangeKind.MEASURE,
         summary=f"Measure changed: {measure.title} ({', '.join(sorted(diff))})",
         actor=actor,
         source=measure,
         details={"old": old, "new": new, "changes": diff},
-        elements=elements_key,
-        forms=forms_key,
-        date_from=date_from,
-        date_to=date_to,
+        keys=measure_keys(_scope_of(old), _scope_of(new)),
     )
     return measure
 
@@ -184,39 +186,38 @@ def suspension_set(
     new = _suspension_snapshot(suspension)
     if old == new:
         return suspension
-    date_from, date_to = (
-        window_union(old["starts_on"], old["ends_on"], starts_on, ends_on)
-        if old
-        else (starts_on, ends_on)
+    keys = suspension_keys(
+        measure=measure_scope(suspension.measure),
+        old=(old["starts_on"], old["ends_on"]) if old else None,
+        new=(starts_on, ends_on),
     )
-    _suspension_change(suspension, actor, {"old": old, "new": new}, date_from, date_to)
+    _suspension_change(suspension, actor, {"old": old, "new": new}, keys)
     return suspension
 
 
 @transaction.atomic
 def suspension_delete(*, suspension: Suspension, actor=None) -> None:
     old = _suspension_snapshot(suspension)
-    _suspension_change(
-        suspension, actor, {"old": old, "new": None}, suspension.starts_on, suspension.ends_on
+    keys = suspension_keys(
+        measure=measure_scope(suspension.measure),
+        old=(suspension.starts_on, suspension.ends_on),
+        new=None,
     )
+    _suspension_change(suspension, actor, {"old": old, "new": None}, keys)
     if actor is not None:
         suspension._history_user = actor
     suspension.delete()
 
 
-def _suspension_change(suspension, actor, details, date_from, date_to) -> None:
+def _suspension_change(suspension, actor, details, keys) -> None:
     measure = suspension.measure
-    elements, forms = _scope(measure)
-    until = date_to.isoformat() if date_to else "further notice"
+    until = keys.date_to.isoformat() if keys.date_to else "further notice"
     reference_change_record(
         kind=ChangeKind.SUSPENSION,
-        summary=f"Suspension of {measure.key} ({date_from} until {until}) "
+        summary=f"Suspension of {measure.key} ({keys.date_from} until {until}) "
         f"{'removed' if details['new'] is None else 'set'}",
         actor=actor,
         source=suspension if details["new"] is not None else measure,
         details=details,
-        elements=elements,
-        forms=forms,
-        date_from=date_from,
-        date_to=date_to,
+        keys=keys,
     )

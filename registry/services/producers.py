@@ -5,8 +5,9 @@ from django.db import transaction
 from registry.choices import ChangeKind
 from registry.models import Producer, ProducerGroup
 
-from ._common import apply_changes, group_ids_with_predecessors
+from ._common import apply_changes
 from .changes import reference_change_record
+from .keys import producer_moved_keys, succession_keys
 
 
 @transaction.atomic
@@ -38,7 +39,7 @@ def producer_update(*, producer: Producer, actor=None, **changes) -> Producer:
             actor=actor,
             source=producer,
             details={"changes": diff},
-            producer_ids=[producer.pk],
+            keys=producer_moved_keys(producer_ids=[producer.pk]),
         )
     return producer
 
@@ -55,8 +56,6 @@ def producer_group_save(*, group: ProducerGroup, actor=None) -> ProducerGroup:
     if old is None:
         return group
     if (old.successor_id, old.absorbed_on) != (group.successor_id, group.absorbed_on):
-        ids = set(group_ids_with_predecessors(group))
-        ids |= {pk for pk in (old.successor_id, group.successor_id) if pk}
         reference_change_record(
             kind=ChangeKind.PRODUCER,
             summary=f"{group} succession changed",
@@ -66,6 +65,6 @@ def producer_group_save(*, group: ProducerGroup, actor=None) -> ProducerGroup:
                 "successor": {"old": old.successor_id, "new": group.successor_id},
                 "absorbed_on": {"old": old.absorbed_on, "new": group.absorbed_on},
             },
-            group_ids=ids,
+            keys=succession_keys(group=group, successors=(old.successor_id, group.successor_id)),
         )
     return group

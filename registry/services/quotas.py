@@ -16,28 +16,9 @@ from registry.models import (
     QuotaUtilisation,
 )
 
-from ._common import (
-    apply_changes,
-    category_elements,
-    group_ids_with_predecessors,
-    kind_forms,
-    year_start,
-)
+from ._common import apply_changes
 from .changes import reference_change_record
-
-
-def allocation_keys(*, group: ProducerGroup, kind: str, category: str, year: int) -> dict:
-    """The reference-change keys of a group's allocation or utilisation in one year.
-
-    date_to stays open: a later cycle whose volumes are unknown falls back to this one.
-    """
-    return {
-        "group_ids": group_ids_with_predecessors(group),
-        "elements": category_elements(category),
-        "forms": kind_forms(kind),
-        "date_from": year_start(year),
-        "date_to": None,
-    }
+from .keys import ChangeKeys, allocation_keys, quota_year_keys
 
 
 def _with_actor(obj, actor):
@@ -83,7 +64,7 @@ def quota_cycle_upsert(
             actor=actor,
             source=cycle,
             details={"created": created, "changes": diff},
-            date_from=year_start(year),
+            keys=quota_year_keys(year=year),
         )
     return cycle
 
@@ -126,7 +107,7 @@ def quota_batch_issue(
             actor=actor,
             source=batch,
             details={"created": created, "changes": diff},
-            date_from=year_start(cycle.year),
+            keys=quota_year_keys(year=cycle.year),
         )
     return batch
 
@@ -194,7 +175,7 @@ def quota_batch_delete(*, batch: QuotaBatch, actor=None) -> None:
         actor=actor,
         source=batch.cycle,
         details={"deleted": str(batch), "allocations": [str(a) for a in allocations]},
-        date_from=year_start(batch.cycle.year),
+        keys=quota_year_keys(year=batch.cycle.year),
     )
     _with_actor(batch, actor).delete()
 
@@ -213,7 +194,7 @@ def quota_utilisation_delete(*, utilisation: QuotaUtilisation, actor=None) -> No
         actor=actor,
         source=utilisation.cycle,
         details={"deleted": str(utilisation)},
-        **keys,
+        keys=keys,
     )
     _with_actor(utilisation, actor).delete()
 
@@ -231,18 +212,11 @@ def allocation_change_record(*, allocations, actor=None, details: dict | None = 
     allocations = list(allocations)
     if not allocations:
         return None
-    keys = {"group_ids": set(), "elements": set(), "forms": set()}
-    years = []
-    for a in allocations:
-        k = allocation_keys(
-            group=a.group, kind=a.kind, category=a.category, year=a.batch.cycle.year
-        )
-        for name in keys:
-            keys[name].update(k[name])
-        years.append(a.batch.cycle.year)
-    # One "total" allocation means every element: an empty key list is "any".
-    if any(not category_elements(a.category) for a in allocations):
-        keys["elements"] = set()
+    keys = ChangeKeys.union(
+        allocation_keys(group=a.group, kind=a.kind, category=a.category, year=a.batch.cycle.year)
+        for a in allocations
+    )
+    years = [a.batch.cycle.year for a in allocations]
     first = allocations[0]
     summary = (
         f"Quota allocation {first}"
@@ -268,10 +242,7 @@ def allocation_change_record(*, allocations, actor=None, details: dict | None = 
                 for a in allocations
             ],
         },
-        group_ids=keys["group_ids"],
-        elements=keys["elements"],
-        forms=keys["forms"],
-        date_from=year_start(min(years)),
+        keys=keys,
     )
 
 
@@ -322,7 +293,7 @@ def quota_utilisation_report(
             actor=actor,
             source=util,
             details={"created": created, "changes": diff},
-            **keys,
+            keys=keys,
         )
     return util
 

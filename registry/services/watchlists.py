@@ -6,25 +6,13 @@ from datetime import date
 from django.db import transaction
 
 from registry.choices import ChangeKind, WatchEntryStatus
-from registry.models import ReferenceChange, WatchList, WatchListEntry
+from registry.models import WATCH_ENTRY_FIELDS, ReferenceChange, WatchList, WatchListEntry
 
 from ._common import apply_changes
 from .changes import reference_change_record
+from .keys import watch_entry_keys
 
-ENTRY_FIELDS = (
-    "name",
-    "name_zh",
-    "aliases",
-    "country",
-    "identifiers",
-    "status",
-    "suspended_until",
-    "date_added",
-    "announcement",
-    "confidence",
-    "is_demo",
-    "source",
-)
+ENTRY_FIELDS = WATCH_ENTRY_FIELDS
 
 
 def _snapshot(entry: WatchListEntry) -> dict:
@@ -40,7 +28,7 @@ def watch_entry_change_record(
         actor=actor,
         source=watch_list,
         details=details,
-        party_names=names,
+        keys=watch_entry_keys(names=names),
     )
 
 

@@ -4,7 +4,6 @@ Split by sub-domain: cases, documents, imports; shared helpers in _common."""
 
 from shipments.services._common import (
     CASE_FIELDS,
-    UNASSESSED_FIELDS,
     element_shares_clean,
     elements_display,
 )
@@ -21,7 +20,6 @@ from shipments.services.imports import ImportReport, RowError, cases_import
 __all__ = [
     "CASE_FIELDS",
     "REOPEN_FROM",
-    "UNASSESSED_FIELDS",
     "ImportReport",
     "RowError",
     "case_create",

@@ -16,10 +16,6 @@ from shipments.models import CASE_INPUT_FIELDS, Case, TimelineEvent
 
 # Fields a person may set on a case through case_create / case_update.
 CASE_FIELDS = tuple(f for f in CASE_INPUT_FIELDS if f not in ("elements", "watchers"))
-# Changing these does not change what the assessment reads, so no re-assessment.
-UNASSESSED_FIELDS = frozenset(
-    {"reference", "buyer", "supplier_text", "licence_number", "owner", "watchers"}
-)
 EMPTY = "—"
 
 ElementShares = Mapping[str, Decimal | float | int | str | None]

@@ -12,15 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from assessments.services import assessment_run
 from shipments.choices import CaseStatus, LicenceStatus, TimelineKind
 from shipments.models import Case, CaseElement
+from shipments.ports import case_assess
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 from shipments.services._common import (
     CASE_FIELDS,
-    UNASSESSED_FIELDS,
     ElementShares,
     _display,
     _event,
@@ -108,7 +107,7 @@ def case_create(
         fields={name: _display(case, name) for name in CASE_FIELDS},
         elements=elements_display((e.symbol, s) for e, s in pairs),
     )
-    assessment_run(case=case, trigger="created", actor=actor)
+    case_assess(case=case, trigger="created", actor=actor)
     case.refresh_from_db()
     return case
 
@@ -200,8 +199,7 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
     if "watchers" in changes:
         _watchers_set(case=case, actor=actor, watchers=changes["watchers"])
 
-    if any(name not in UNASSESSED_FIELDS for name in changed):
-        assessment_run(case=case, trigger="edited", actor=actor)
+    if changed and case_assess(case=case, trigger="edited", actor=actor, changed=changed):
         case.refresh_from_db()
     return case
 
@@ -284,6 +282,6 @@ def case_status_change(*, case: Case, actor: AbstractBaseUser, status: str, reas
         reopened=reopened,
     )
     if reopened and old_status == CaseStatus.CLOSED:
-        assessment_run(case=case, trigger="manual", actor=actor)
+        case_assess(case=case, trigger="manual", actor=actor)
         case.refresh_from_db()
     return case

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from assessments.services import assessment_run
 from shipments.choices import DocumentStatus, TimelineKind
 from shipments.models import Case, Document
+from shipments.ports import case_assess
 from shipments.validators import validate_document_file
 
 if TYPE_CHECKING:
@@ -70,5 +70,5 @@ def case_document_add(
         expires_on=expires_on.isoformat() if expires_on else None,
         filename=document.file.name.rsplit("/", 1)[-1] if document.file else "",
     )
-    assessment_run(case=case, trigger="edited", actor=actor)
+    case_assess(case=case, trigger="edited", actor=actor)
     return document

@@ -17,7 +17,7 @@ from assessments.selectors.inputs import method_settings
 from assessments.services import assessment_run
 from assessments.tasks import rescore_change
 from registry.choices import ChangeKind
-from registry.models import ProducerGroup, ReferenceChange
+from registry.models import ReferenceChange
 from registry.services import approved_list_publish, approved_list_version_create
 from shipments.choices import ACTIVE_STATUSES
 from shipments.models import Case
@@ -52,22 +52,12 @@ def book(world, officer):
     return world
 
 
-def _group_closure(group_ids: set[int]) -> set[int]:
-    found = set(group_ids)
-    while True:
-        more = set(
-            ProducerGroup.objects.filter(successor_id__in=found).values_list("pk", flat=True)
-        )
-        if more <= found:
-            return found
-        found |= more
-
-
 def _brute_force(change: ReferenceChange) -> set[int]:
     """Each active case checked one by one against the rule written in ReferenceChange."""
     if change.affects_no_case:
         return set()
-    groups = _group_closure(set(change.group_ids))
+    # Keys are literal: the registry took the group closure when it recorded the change.
+    groups = {int(g) for g in change.group_ids}
     entries = [
         WatchEntryFacts(id=i, list_key="change", list_name="change", name=name)
         for i, name in enumerate(change.party_names)

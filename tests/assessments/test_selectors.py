@@ -13,6 +13,7 @@ from assessments.selectors import (
     watch_index,
 )
 from registry.models import ApprovedListVersion, Producer, QuotaAllocation, QuotaUtilisation
+from registry.services.keys import ChangeKeys, group_ids_with_predecessors
 from tests.assessments.factories import case_create, change_create
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +161,11 @@ def test_cases_affected_by_producer_and_group_keys(world, officer):
     assert _refs(cases_affected_by(change_create(producer_ids=[world.creg_plant.pk]))) == {
         creg.reference
     }
-    # A group covers the producers of the groups it absorbed.
-    assert _refs(cases_affected_by(change_create(group_ids=[world.creg.pk]))) == {
+    # Group keys are read literally ...
+    assert _refs(cases_affected_by(change_create(group_ids=[world.creg.pk]))) == {creg.reference}
+    # ... because the registry records a group with the groups it absorbed (keys.py).
+    closure = ChangeKeys.of(group_ids=group_ids_with_predecessors(world.creg)).as_fields()
+    assert _refs(cases_affected_by(change_create(**closure))) == {
         creg.reference,
         xiamen.reference,
     }

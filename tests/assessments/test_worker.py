@@ -13,6 +13,7 @@ from assessments.services import assessment_run
 from assessments.tasks import sweep
 from registry.models import ApprovedListVersion, QuotaAllocation, ReferenceChange
 from registry.services import approved_list_publish, reference_change_record
+from registry.services.keys import ChangeKeys, group_ids_with_predecessors
 from shipments.models import Case
 from tests.assessments.factories import case_create, world_create
 
@@ -80,7 +81,7 @@ def test_cutting_ionic_allocation_to_zero_escalates_dy_and_tb_not_ndpr(celery_wo
         change = reference_change_record(
             kind="quota_allocation",
             summary="2024 ionic allocations of China Rare Earth Group cut to zero",
-            group_ids=[w.creg.pk],
+            keys=ChangeKeys.of(group_ids=group_ids_with_predecessors(w.creg)),
         )
     change = _wait_done(change)
     after = dict(Case.objects.values_list("pk", "band"))

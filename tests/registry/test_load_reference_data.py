@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from registry.demo import load_registry_demo
+from demo.registry import load_registry_demo
 from registry.loading import load_reference_data
 from registry.models import (
     ApprovedListVersion,

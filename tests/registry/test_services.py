@@ -20,6 +20,7 @@ from registry.choices import (
     WatchEntryStatus,
 )
 from registry.models import ReferenceChange
+from registry.services.keys import ChangeKeys
 from tests.registry.factories import (
     MeasureFactory,
     ProducerFactory,
@@ -60,7 +61,10 @@ def test_recording_a_change_enqueues_the_rescore_on_commit(
     calls, _ = fake_tasks
     with django_capture_on_commit_callbacks(execute=True):
         change = services.reference_change_record(
-            kind=ChangeKind.MEASURE, summary="x", actor=staff_user, elements=["Tb", "Dy", "Tb"]
+            kind=ChangeKind.MEASURE,
+            summary="x",
+            actor=staff_user,
+            keys=ChangeKeys.of(elements=["Tb", "Dy", "Tb"]),
         )
     assert calls == [change.pk]
     assert change.elements == ["Dy", "Tb"]

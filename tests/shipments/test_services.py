@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+import assessments.services
 from assessments.models import Assessment
 from shipments import services
 from shipments.choices import TimelineKind
@@ -29,8 +30,8 @@ def runs(monkeypatch):
     def record(**kw):
         calls.append((kw["trigger"], kw["actor"]))
 
-    for module in (services.cases, services.documents):
-        monkeypatch.setattr(module, "assessment_run", record)
+    # Behind the shipments.case_assess port (assessments/entrypoints.py).
+    monkeypatch.setattr(assessments.services, "assessment_run", record)
     return calls
 
 
@@ -125,6 +126,45 @@ def test_an_edit_of_a_fact_the_assessment_does_not_read_is_not_reassessed(case_d
     case_update(case=case, actor=case_data["actor"], changes={"buyer": "New Buyer Ltd"})
     assert runs == []
     assert case.timeline.filter(kind=TimelineKind.FIELD_CHANGED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("supplier_text", "Declared: Baotou plant"),
+        ("licence_number", "LIC-2026-9"),
+        ("reference", "CASE-RENAMED"),
+    ],
+)
+def test_an_edit_of_a_text_the_method_reads_is_reassessed(case_data, runs, field, value):
+    """The old hand-kept list skipped these although the method reads them."""
+    case = case_create(**case_data)
+    runs.clear()
+    case_update(case=case, actor=case_data["actor"], changes={field: value})
+    assert runs == [("edited", case_data["actor"])]
+
+
+def test_the_fields_the_method_reads_are_derived_from_its_inputs():
+    """Every CaseFacts/LicenceFacts field is mapped to the Case; an editable case field is
+    re-assessed exactly when the method reads it."""
+    import dataclasses
+
+    from assessments.method.inputs import CaseFacts, LicenceFacts
+    from assessments.selectors.case_rows import (
+        CASE_FACT_COLUMNS,
+        CASE_FACT_RELATIONS,
+        CASE_FIELDS_READ,
+        LICENCE_FACT_COLUMNS,
+    )
+
+    assert {f.name for f in dataclasses.fields(CaseFacts)} == {
+        *CASE_FACT_COLUMNS,
+        *CASE_FACT_RELATIONS,
+    }
+    assert {f.name for f in dataclasses.fields(LicenceFacts)} == set(LICENCE_FACT_COLUMNS)
+    not_read = {"buyer", "exporter", "quantity_kg", "owner", "watchers"}
+    editable = {*services.CASE_FIELDS, "elements", "watchers"}
+    assert editable - CASE_FIELDS_READ == not_read
 
 
 def test_an_edit_with_no_real_change_records_nothing(case_data, runs):

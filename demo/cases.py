@@ -1,34 +1,15 @@
-"""Demo users and ~40 realistic shipment cases, every one created through the services.
+"""The demo book: users, and ~40 shipment cases of a magnet buyer, as plain data.
 
-Idempotent: users are matched by username, cases by reference (an existing case is left
-alone). Run `load_reference_data` first; the registry demo (producers, list versions,
-watch list) is loaded here when it is available.
+Each case: the fields for case_create plus "docs" (FULL, BASIC, or a list of doc types),
+"expired" (doc types whose copy expired), "status" ((status, reason) steps).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
-from assessments.method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
-from registry.models import Element, Producer
 from registry.roles import OFFICER, STAFF, VIEWER
-from shipments.choices import DocumentType
-from shipments.models import Case
-from shipments.services import (
-    case_create,
-    case_document_add,
-    case_status_change,
-    case_watchers_set,
-)
 
 D = dt.date
 USERS = [
@@ -732,152 +713,3 @@ CASES: list[dict[str, Any]] = [
 
 EXPIRED_ON = D(2026, 10, 31)
 VALID_UNTIL = D(2027, 12, 31)
-
-
-class Command(BaseCommand):
-    help = "Create demo users (password = username + '-demo') and ~40 demo shipment cases."
-
-    def handle(self, *args, **options) -> None:
-        if not settings.LODESTONE_DEMO_DATA_ALLOWED:
-            raise CommandError(
-                "Refusing to load demo data: these settings are for production "
-                "(LODESTONE_DEMO_DATA_ALLOWED is off). Demo accounts have known passwords "
-                "(admin / admin-demo); never create them on a real installation."
-            )
-        users = self._users()
-        self._registry()
-        created = 0
-        for i, spec in enumerate(CASES):
-            if Case.objects.filter(reference=spec["ref"]).exists():
-                continue
-            owner = users["officer"] if i % 3 else users["officer2"]
-            with transaction.atomic():
-                self._case(spec, owner, users, i)
-            created += 1
-        self._reference_change(users["staff"])
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {len(users)} users, {created} new case(s), "
-                f"{Case.objects.filter(reference__startswith='DEMO-').count()} demo cases."
-            )
-        )
-
-    def _users(self) -> dict:
-        user_model = get_user_model()
-        users = {}
-        for username, role, extra in USERS:
-            user, made = user_model.objects.get_or_create(
-                username=username, defaults={"email": f"{username}@lodestone.example", **extra}
-            )
-            if made:
-                user.set_password(f"{username}-demo")
-                user.save()
-            if role:
-                user.groups.add(Group.objects.get(name=role))
-            users[username] = user
-        return users
-
-    def _registry(self) -> None:
-        if not Element.objects.exists():
-            from registry.loading import load_reference_data
-
-            load_reference_data()
-        try:
-            from registry.demo import load_registry_demo
-        except ImportError:
-            self.stdout.write(self.style.WARNING("registry.demo is not available; skipped."))
-            return
-        load_registry_demo()
-
-    def _reference_change(self, staff) -> None:
-        """One watch-list update made through the service, as staff would: it records a
-        reference change, re-scores only the case whose end user matches, and (the band
-        worsening) queues an alert to the case's owner. Done once."""
-        from registry.models import WatchList, WatchListEntry
-        from registry.services import watch_list_entry_upsert
-
-        name = "Lannion Photonics SA"
-        if WatchListEntry.objects.filter(name=name).exists():
-            return
-        watch_list_entry_upsert(
-            watch_list=WatchList.objects.get(key="demo-screening"),
-            name=name,
-            actor=staff,
-            aliases=["Lannion Photonics"],
-            country="FR",
-            status="active",
-            date_added=D(2026, 11, 20),
-            announcement="Demo notice 2",
-            is_demo=True,
-            source="Invented for the demo.",
-        )
-
-    def _case(self, spec: dict, owner, users: dict, i: int) -> None:
-        producer = Producer.objects.filter(name_en=spec["producer"]).first()
-        case = case_create(
-            actor=owner,
-            reference=spec["ref"],
-            buyer=spec.get("buyer") or spec["eu"],
-            exporter=(producer.name_en if producer else "Shanghai Demo Rare Earth Trading Co.")
-            if spec["form"] != "magnet"
-            else "Ningbo Demo Magnetics Co.",
-            producer=producer,
-            supplier_text=spec.get("supplier", ""),
-            product_form=spec["form"],
-            elements={
-                k: (Decimal(str(v)) if v is not None else None) for k, v in spec["el"].items()
-            },
-            hs_code=spec["hs"],
-            quantity_kg=Decimal(spec["qty"]),
-            destination=spec["dest"],
-            end_use=spec["use"],
-            end_user=spec["eu"],
-            consignee=spec.get("consignee", ""),
-            planned_ship_date=spec["ship"],
-            licence_status=spec["lic"],
-            licence_number=spec.get("lic_no", ""),
-            licence_applied_on=spec.get("applied"),
-            licence_valid_until=spec.get("valid"),
-            general_licence=spec.get("general", False),
-            owner=owner,
-        )
-        watchers = [users["viewer"]] if i % 2 else []
-        if i % 4 == 0:
-            watchers.append(users["officer2"] if owner == users["officer"] else users["officer"])
-        if watchers:
-            case_watchers_set(case=case, actor=owner, watchers=watchers)
-        for doc_type in self._doc_types(spec["docs"]):
-            expired = doc_type in spec.get("expired", ())
-            case_document_add(
-                case=case,
-                actor=owner,
-                doc_type=doc_type,
-                file=ContentFile(
-                    f"Demo {DocumentType(doc_type).label} for {spec['ref']}\n".encode(),
-                    name=f"{spec['ref'].lower()}-{doc_type}.txt",
-                ),
-                status="verified" if not expired else "provided",
-                expires_on=EXPIRED_ON if expired else self._expiry(doc_type, spec),
-                note="Demo document.",
-            )
-        for status, reason in spec.get("status", ()):
-            case = case_status_change(case=case, actor=owner, status=status, reason=reason)
-
-    @staticmethod
-    def _doc_types(docs) -> list[str]:
-        if isinstance(docs, list):
-            return docs
-        base, _, extra = docs.partition("+")
-        # The method's own lists: the full individual-licence file, or the basic three.
-        types = list(INDIVIDUAL_LICENCE_DOCUMENTS if base == FULL else GENERAL_LICENCE_DOCUMENTS)
-        if extra == "licence":
-            types.append(DocumentType.LICENCE)
-        return types
-
-    @staticmethod
-    def _expiry(doc_type: str, spec: dict) -> dt.date | None:
-        if doc_type == DocumentType.LICENCE:
-            return spec.get("valid")
-        if doc_type in (DocumentType.END_USER_CERTIFICATE, DocumentType.END_USE_CERTIFICATE):
-            return VALID_UNTIL
-        return None

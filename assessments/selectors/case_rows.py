@@ -1,0 +1,218 @@
+"""The case side of the method's inputs: which Case columns the method reads, and loading
+cases with exactly those.
+
+`CASE_FACT_COLUMNS` and `LICENCE_FACT_COLUMNS` map the method's `CaseFacts` / `LicenceFacts`
+fields to the Case columns they copy; `case_facts_build` builds from them, the batch loads
+them (`CASE_COLUMNS`), and `CASE_FIELDS_READ` (what an edit must change to need a new
+assessment) is derived from them. Nothing here is kept by hand beside the build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import Prefetch, QuerySet
+
+from assessments.method.inputs import (
+    CaseFacts,
+    DocumentFacts,
+    ElementFacts,
+    LicenceFacts,
+    ProducerFacts,
+)
+from shipments.models import Case, CaseElement, Document
+
+# CaseFacts field -> the Case column it copies.
+CASE_FACT_COLUMNS: dict[str, str] = {
+    "reference": "reference",
+    "product_form": "product_form",
+    "end_use": "end_use",
+    "hs_code": "hs_code",
+    "end_user": "end_user",
+    "consignee": "consignee",
+    "destination": "destination",
+    "supplier_text": "supplier_text",
+}
+# LicenceFacts field -> the Case column it copies.
+LICENCE_FACT_COLUMNS: dict[str, str] = {
+    "status": "licence_status",
+    "number": "licence_number",
+    "applied_on": "licence_applied_on",
+    "valid_until": "licence_valid_until",
+    "general_licence": "general_licence",
+}
+# CaseFacts fields built from relations, with the Case fields (or relations) they read.
+CASE_FACT_RELATIONS: dict[str, tuple[str, ...]] = {
+    "elements": ("elements",),
+    "producer": ("producer",),
+    "licence": tuple(LICENCE_FACT_COLUMNS.values()),
+    "documents": ("documents",),
+}
+# Read besides the facts: the assessment date (`case_as_of`).
+AS_OF_COLUMN = "planned_ship_date"
+
+# The Case fields (and relations) whose change can change an assessment.
+CASE_FIELDS_READ: frozenset[str] = frozenset(
+    {*CASE_FACT_COLUMNS.values(), AS_OF_COLUMN}.union(*CASE_FACT_RELATIONS.values())
+)
+
+# The columns a batch loads (a case has about 30, several long texts): the facts' columns,
+# the producer's name and group, the date, and the latest snapshot the re-score chains from.
+# Reading any other field of these instances would cost a query per case.
+CASE_COLUMNS: tuple[str, ...] = (
+    *CASE_FACT_COLUMNS.values(),
+    *LICENCE_FACT_COLUMNS.values(),
+    AS_OF_COLUMN,
+    "producer__name_en",
+    "producer__group",
+    "latest_assessment",
+)
+# Kept for callers of the old name.
+_CASE_FIELDS = CASE_COLUMNS
+
+
+def case_as_of(case: Case, today: dt.date) -> dt.date:
+    return getattr(case, AS_OF_COLUMN) or today
+
+
+def case_facts_build(
+    case: Case,
+    elements: tuple[ElementFacts, ...],
+    producer: ProducerFacts | None,
+    documents: tuple[DocumentFacts, ...],
+) -> CaseFacts:
+    """The method's CaseFacts for a case row, from the column maps above."""
+    return CaseFacts(
+        **{name: getattr(case, column) for name, column in CASE_FACT_COLUMNS.items()},
+        elements=elements,
+        producer=producer,
+        licence=LicenceFacts(
+            **{name: getattr(case, column) for name, column in LICENCE_FACT_COLUMNS.items()}
+        ),
+        documents=documents,
+    )
+
+
+def _check_maps() -> None:
+    """The maps cover the method's dataclasses exactly (import-time: a new fact fails loudly)."""
+    facts = {f.name for f in dataclasses.fields(CaseFacts)}
+    mapped = set(CASE_FACT_COLUMNS) | set(CASE_FACT_RELATIONS)
+    licence = {f.name for f in dataclasses.fields(LicenceFacts)}
+    if facts != mapped or licence != set(LICENCE_FACT_COLUMNS):
+        raise RuntimeError(
+            "CaseFacts/LicenceFacts fields and the column maps in "
+            f"assessments.selectors.case_rows differ: {sorted(facts ^ mapped)} "
+            f"{sorted(licence ^ set(LICENCE_FACT_COLUMNS))}"
+        )
+
+
+_check_maps()
+
+
+def _related(case: Case, prefetched: str, manager: str) -> list:
+    rows = getattr(case, prefetched, None)
+    return rows if rows is not None else list(getattr(case, manager).all())
+
+
+# The columns `ReferenceData.build` and the re-score read (a case has about 30, several long
+# texts); reading any other field of these instances would cost a query per case.
+
+
+def cases_for_assessment(ids: Iterable[int] | None = None) -> QuerySet[Case]:
+    """Cases with everything their inputs need, in three queries however many.
+
+    Only the columns the inputs (and the re-score) read are loaded: see `CASE_COLUMNS`.
+    """
+    qs = (
+        Case.objects.select_related("producer")
+        .only(*CASE_COLUMNS)
+        .prefetch_related(
+            Prefetch(
+                "case_elements",
+                queryset=CaseElement.objects.select_related("element")
+                .only(
+                    "case",
+                    "content_share",
+                    "element__symbol",
+                    "element__atomic_number",
+                    "element__quota_category",
+                )
+                .order_by("element__atomic_number"),
+                to_attr="assessment_elements",
+            ),
+            # to_attr lists: Django builds no per-case queryset for them (measurably faster).
+            Prefetch(
+                "documents",
+                queryset=Document.objects.only("case", "doc_type", "status", "expires_on").order_by(
+                    "doc_type", "pk"
+                ),
+                to_attr="assessment_documents",
+            ),
+        )
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs
+
+
+class _ElementRow(NamedTuple):
+    symbol: str
+    quota_category: str
+    atomic_number: int
+
+
+class _CaseElementRow(NamedTuple):
+    element: _ElementRow
+    content_share: Decimal | None
+
+
+class _DocumentRow(NamedTuple):
+    doc_type: str
+    status: str
+    expires_on: dt.date | None
+
+
+def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
+    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same three queries,
+    with the elements and documents read as plain rows instead of model instances (building
+    them cost more than reading them). The rows carry the attributes `ReferenceData.build`
+    reads, in the same order as the prefetches of `cases_for_assessment`."""
+    ids = list(ids)
+    cases = list(
+        Case.objects.select_related("producer")
+        .only(*CASE_COLUMNS)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if not cases:
+        return cases
+    elements: dict[int, list[_CaseElementRow]] = {case.pk: [] for case in cases}
+    for case_id, symbol, category, number, share in (
+        CaseElement.objects.filter(case_id__in=ids)
+        .order_by("element__atomic_number", "pk")
+        .values_list(
+            "case_id",
+            "element__symbol",
+            "element__quota_category",
+            "element__atomic_number",
+            "content_share",
+        )
+    ):
+        if case_id in elements:
+            elements[case_id].append(_CaseElementRow(_ElementRow(symbol, category, number), share))
+    documents: dict[int, list[_DocumentRow]] = {case.pk: [] for case in cases}
+    for case_id, doc_type, status, expires_on in (
+        Document.objects.filter(case_id__in=ids)
+        .order_by("doc_type", "pk")
+        .values_list("case_id", "doc_type", "status", "expires_on")
+    ):
+        if case_id in documents:
+            documents[case_id].append(_DocumentRow(doc_type, status, expires_on))
+    for case in cases:
+        case.assessment_elements = elements[case.pk]  # type: ignore[attr-defined]
+        case.assessment_documents = documents[case.pk]  # type: ignore[attr-defined]
+    return cases

@@ -1,0 +1,419 @@
+"""Reference data for the method's inputs, loaded once per batch.
+
+Reference data (measures, list versions, quota, calendar, watch lists) is small and shared
+by every case, so it is loaded once per batch into a `ReferenceData` and each case's inputs
+are assembled in Python from it: building inputs for a chunk of cases costs a constant
+number of queries whatever the chunk size. The watch-list entries are additionally cached
+per process (keyed by a one-query fingerprint of the watch-list tables).
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from assessments.method import applicability
+from assessments.method.inputs import (
+    AllocationFacts,
+    ApprovedListFacts,
+    AssessmentInputs,
+    CalendarFacts,
+    DocumentFacts,
+    ElementFacts,
+    MeasureFacts,
+    MethodSettings,
+    ProducerFacts,
+    QuotaFacts,
+    QuotaFallbackFacts,
+    SuspensionFacts,
+    canonical_json,
+)
+from assessments.selectors.case_rows import _related, case_as_of, case_facts_build
+from assessments.selectors.watch import WatchIndex, watch_index
+from registry.choices import CalendarDayKind, ListVersionStatus
+from registry.models import (
+    ApprovedListEntry,
+    ApprovedListVersion,
+    CalendarDay,
+    HolidayNotice,
+    Measure,
+    ProducerGroup,
+    QuotaAllocation,
+    QuotaCycle,
+    QuotaUtilisation,
+    Suspension,
+)
+from shipments.models import Case
+
+_INPUT_FIELDS = {
+    "as_of",
+    "today",
+    "case",
+    "calendar",
+    "measures",
+    "approved_list",
+    "quota",
+    "watch_candidates",
+    "settings",
+}
+# The licence factor counts 45 working days from the application (or from today when none
+# was made); 120 calendar days cover that even across the October and New Year holidays.
+CALENDAR_SPAN = dt.timedelta(days=120)
+
+
+def method_settings() -> MethodSettings:
+    return MethodSettings(
+        strong_match=float(settings.LODESTONE_SCREENING_STRONG_MATCH),
+        weak_match=float(settings.LODESTONE_SCREENING_WEAK_MATCH),
+        licence_review_working_days=getattr(settings, "LODESTONE_LICENCE_REVIEW_WORKING_DAYS", 45),
+    )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass
+class _Cycle:
+    id: int
+    year: int
+    published: bool
+    confidence: str
+    # holder group id -> (kind, category) -> [tonnes | None per batch row]
+    rows: dict[int, dict[tuple[str, str], list[float | None]]] = field(default_factory=dict)
+    batches: dict[int, set[int]] = field(default_factory=dict)  # group id -> batch numbers
+    used: dict[tuple[int, str, str], float] = field(default_factory=dict)
+
+
+@dataclass
+class ReferenceData:
+    """The reference data every case's inputs draw on, loaded with a fixed set of queries."""
+
+    measures: list[tuple[MeasureFacts, list[int]]]  # facts, ids of suspending measures
+    list_versions: list[ApprovedListVersion]  # published, oldest effective first
+    list_effective: list[dt.date]
+    list_entries: dict[tuple[int, int], tuple[str, str]]  # (version, producer) -> status, note
+    groups: dict[int, ProducerGroup]
+    cycles: dict[int, _Cycle]  # by year
+    holidays: list[dt.date]
+    makeups: list[dt.date]
+    known_years: tuple[int, ...]
+    watch: WatchIndex
+    method: MethodSettings
+    _calendars: dict[tuple[dt.date, dt.date], CalendarFacts] = field(default_factory=dict)
+    _encoded: dict[int, tuple[Any, dict]] = field(default_factory=dict)
+    _in_scope: dict[tuple[str, str, frozenset[str]], list[tuple[MeasureFacts, list[int]]]] = field(
+        default_factory=dict
+    )
+
+    @classmethod
+    def load(cls, *, producer_ids: Iterable[int] | None = None) -> ReferenceData:
+        measures = []
+        qs = Measure.objects.prefetch_related(
+            "elements",
+            Prefetch(
+                "suspensions",
+                queryset=Suspension.objects.select_related("suspended_by").order_by(
+                    "starts_on", "pk"
+                ),
+            ),
+        ).order_by("pk")
+        for m in qs:
+            suspensions = tuple(
+                SuspensionFacts(
+                    by_key=s.suspended_by.key if s.suspended_by else "",
+                    by_title=s.suspended_by.title if s.suspended_by else (s.note or "suspension"),
+                    starts_on=s.starts_on,
+                    ends_on=s.ends_on,
+                )
+                for s in m.suspensions.all()
+            )
+            facts = MeasureFacts(
+                id=m.pk,
+                key=m.key,
+                title=m.title,
+                layers=tuple(m.layers),
+                effective_from=m.effective_from,
+                elements=tuple(sorted(e.symbol for e in m.elements.all())),
+                forms=tuple(m.forms),
+                hs_codes=tuple(m.hs_codes),
+                effective_to=m.effective_to,
+                suspensions=suspensions,
+                confidence=m.confidence,
+            )
+            by = sorted({s.suspended_by_id for s in m.suspensions.all() if s.suspended_by_id})
+            measures.append((facts, by))
+
+        versions = list(
+            ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED).order_by(
+                "effective_from", "published_at", "pk"
+            )
+        )
+        entries_qs = ApprovedListEntry.objects.filter(version__status=ListVersionStatus.PUBLISHED)
+        if producer_ids is not None:
+            entries_qs = entries_qs.filter(producer_id__in=list(producer_ids))
+        entries = {
+            (v, p): (s, n)
+            for v, p, s, n in entries_qs.values_list("version_id", "producer_id", "status", "note")
+        }
+
+        groups = {g.pk: g for g in ProducerGroup.objects.all()}
+        for g in groups.values():
+            if g.successor_id in groups:
+                g.successor = groups[g.successor_id]  # wire the chain: quota_holder() is free
+
+        cycles: dict[int, _Cycle] = {
+            c.year: _Cycle(c.pk, c.year, c.published, c.confidence)
+            for c in QuotaCycle.objects.all()
+        }
+        by_id = {c.id: c for c in cycles.values()}
+        for (
+            cycle_id,
+            number,
+            group_id,
+            kind,
+            category,
+            tonnes,
+        ) in QuotaAllocation.objects.values_list(
+            "batch__cycle_id", "batch__number", "group_id", "kind", "category", "tonnes"
+        ).order_by("batch__cycle_id", "batch__number", "pk"):
+            cycle = by_id[cycle_id]
+            cycle.rows.setdefault(group_id, {}).setdefault((kind, category), []).append(
+                _float(tonnes)
+            )
+            cycle.batches.setdefault(group_id, set()).add(number)
+        # Latest report per (cycle, group, kind, category): ordered newest first.
+        for cycle_id, group_id, kind, category, used in QuotaUtilisation.objects.order_by(
+            "-reported_on", "-pk"
+        ).values_list("cycle_id", "group_id", "kind", "category", "tonnes_used"):
+            by_id[cycle_id].used.setdefault((group_id, kind, category), float(used))
+
+        holidays, makeups = [], []
+        for day, kind in CalendarDay.objects.order_by("date").values_list("date", "kind"):
+            (holidays if kind == CalendarDayKind.HOLIDAY else makeups).append(day)
+        known = tuple(sorted(HolidayNotice.objects.values_list("year", flat=True)))
+
+        return cls(
+            measures=measures,
+            list_versions=versions,
+            list_effective=[v.effective_from for v in versions],
+            list_entries=entries,
+            groups=groups,
+            cycles=cycles,
+            holidays=holidays,
+            makeups=makeups,
+            known_years=known,
+            watch=watch_index(),
+            method=method_settings(),
+        )
+
+    # -- pieces of one case's inputs
+
+    def list_version_on(self, day: dt.date) -> ApprovedListVersion | None:
+        # The latest published version in force on `day`; ties: the last published wins.
+        i = bisect.bisect_right(self.list_effective, day)
+        return self.list_versions[i - 1] if i else None
+
+    def calendar(self, lo: dt.date, hi: dt.date) -> CalendarFacts:
+        # Whole months, so that cases share (and the method caches) a few calendar objects.
+        start = lo.replace(day=1)
+        end_month = hi.replace(day=1) + dt.timedelta(days=32)
+        end = end_month.replace(day=1)
+        key = (start, end)
+        cal = self._calendars.get(key)
+        if cal is None:
+
+            def window(days: list[dt.date]) -> tuple[dt.date, ...]:
+                return tuple(days[bisect.bisect_left(days, start) : bisect.bisect_left(days, end)])
+
+            cal = CalendarFacts(
+                holidays=window(self.holidays),
+                makeup_workdays=window(self.makeups),
+                known_years=self.known_years,
+            )
+            self._calendars[key] = cal
+        return cal
+
+    def quota(self, holder: ProducerGroup | None, year: int) -> tuple[QuotaFacts, list[int]]:
+        cycle = self.cycles.get(year)
+        ids = [cycle.id] if cycle else []
+        allocations = self._allocations(cycle, holder.pk) if cycle and holder else ()
+        fallback = None
+        if holder is not None:
+            for y in sorted(self.cycles, reverse=True):
+                c = self.cycles[y]
+                if y > year or c is cycle or not c.published or holder.pk not in c.rows:
+                    continue
+                numbers = sorted(c.batches.get(holder.pk, ()))
+                label = (
+                    f"{y} batch {numbers[0]}"
+                    if len(numbers) == 1
+                    else f"{y} batches " + (", ".join(str(n) for n in numbers))
+                )
+                fallback = QuotaFallbackFacts(
+                    year=y,
+                    cycle_id=c.id,
+                    label=label,
+                    allocations=self._allocations(c, holder.pk),
+                    confidence=c.confidence,
+                )
+                ids.append(c.id)
+                break
+        facts = QuotaFacts(
+            cycle_year=year,
+            cycle_id=cycle.id if cycle else None,
+            published=cycle.published if cycle else False,
+            confidence=cycle.confidence if cycle else "estimated",
+            allocations=allocations,
+            fallback=fallback,
+        )
+        return facts, ids
+
+    @staticmethod
+    def _allocations(cycle: _Cycle, group_id: int) -> tuple[AllocationFacts, ...]:
+        out = []
+        for (kind, category), tonnes in sorted(cycle.rows.get(group_id, {}).items()):
+            # One unknown batch volume makes the year's total unknown (the cautious reading).
+            total = None if any(t is None for t in tonnes) else sum(tonnes)  # type: ignore[arg-type]
+            out.append(
+                AllocationFacts(
+                    kind=kind,
+                    category=category,
+                    tonnes=total,
+                    utilised_tonnes=cycle.used.get((group_id, kind, category)),
+                )
+            )
+        return tuple(out)
+
+    def inputs_dict(self, inputs: AssessmentInputs) -> dict:
+        """`inputs.to_dict()`, reusing the encoding of the parts cases share (measures,
+        calendar, watch entries, settings): same value, a fraction of the time."""
+        if {f.name for f in dataclasses.fields(AssessmentInputs)} != _INPUT_FIELDS:
+            return inputs.to_dict()  # the method's inputs grew: take the generic path
+
+        def shared(obj: Any) -> dict:
+            hit = self._encoded.get(id(obj))
+            if hit is None or hit[0] is not obj:
+                hit = (obj, obj.to_dict())  # holding obj keeps its id from being reused
+                self._encoded[id(obj)] = hit
+            return hit[1]
+
+        return {
+            "as_of": inputs.as_of.isoformat(),
+            "today": inputs.today.isoformat(),
+            "case": inputs.case.to_dict(),
+            "calendar": shared(inputs.calendar),
+            "measures": [shared(m) for m in inputs.measures],
+            "approved_list": inputs.approved_list.to_dict() if inputs.approved_list else None,
+            "quota": inputs.quota.to_dict() if inputs.quota else None,
+            "watch_candidates": [shared(w) for w in inputs.watch_candidates],
+            "settings": shared(inputs.settings),
+        }
+
+    def inputs_dict_and_hash(self, inputs: AssessmentInputs) -> tuple[dict, str]:
+        """`inputs_dict(inputs)` and `inputs.inputs_hash()`, encoding the inputs once."""
+        data = self.inputs_dict(inputs)
+        return data, hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+    def build(self, case: Case, today: dt.date) -> tuple[AssessmentInputs, dict]:
+        as_of = case_as_of(case, today)
+        elements = tuple(
+            ElementFacts(
+                symbol=ce.element.symbol,
+                quota_category=ce.element.quota_category,
+                content_share=_float(ce.content_share),
+            )
+            for ce in sorted(
+                _related(case, "assessment_elements", "case_elements"),
+                key=lambda ce: ce.element.atomic_number,
+            )
+        )
+        producer = case.producer
+        holder = None
+        producer_facts = None
+        if producer is not None:
+            group = self.groups.get(producer.group_id) if producer.group_id else None
+            holder = group.quota_holder(on=as_of) if group else None
+            producer_facts = ProducerFacts(
+                id=producer.pk,
+                name=producer.name_en,
+                group_key=group.key if group else "",
+                group_name=group.name if group else "",
+                quota_holder_key=holder.key if holder else None,
+                quota_holder_name=holder.name if holder else None,
+            )
+        documents = tuple(
+            sorted(
+                (
+                    DocumentFacts(doc_type=d.doc_type, status=d.status, expires_on=d.expires_on)
+                    for d in _related(case, "assessment_documents", "documents")
+                ),
+                key=lambda d: (d.doc_type, d.status, d.expires_on or dt.date.min),
+            )
+        )
+        case_facts = case_facts_build(case, elements, producer_facts, documents)
+        # Scope depends only on the HS code, the element symbols and the form: cases share
+        # a few such keys, so each is matched against the measures once per batch.
+        scope_key = (
+            case_facts.hs_code,
+            case_facts.product_form,
+            frozenset(element.symbol for element in elements),
+        )
+        measures = self._in_scope.get(scope_key)
+        if measures is None:
+            measures = [
+                (facts, by)
+                for facts, by in self.measures
+                if applicability.scope_matches(facts, case_facts)
+            ]
+            self._in_scope[scope_key] = measures
+        version = self.list_version_on(as_of)
+        approved = None
+        if version is not None:
+            status, note = (
+                self.list_entries.get((version.pk, producer.pk), ("not_listed", ""))
+                if producer
+                else ("not_listed", "")
+            )
+            approved = ApprovedListFacts(
+                version_id=version.pk,
+                label=version.label,
+                effective_from=version.effective_from,
+                producer_status=status,
+                note=note,
+            )
+        quota, cycle_ids = self.quota(holder, as_of.year)
+        start = case.licence_applied_on or today
+        calendar = self.calendar(min(start, today), max(start, today) + CALENDAR_SPAN)
+        watch = self.watch.candidates((case.end_user, case.consignee), self.method)
+        inputs = AssessmentInputs(
+            as_of=as_of,
+            today=today,
+            case=case_facts,
+            calendar=calendar,
+            measures=tuple(facts for facts, _ in measures),
+            approved_list=approved,
+            quota=quota,
+            watch_candidates=watch,
+            settings=self.method,
+        )
+        measure_ids = sorted(
+            {facts.id for facts, _ in measures} | {i for _, by in measures for i in by}
+        )
+        versions = {
+            "list_version": version.pk if version else None,
+            "quota_cycles": cycle_ids,
+            "measures": measure_ids,
+            "watch_lists": {str(k): v.isoformat() for k, v in sorted(self.watch.lists.items())},
+            "watch_entries": [e.id for e in watch],
+        }
+        return inputs, versions

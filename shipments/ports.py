@@ -1,0 +1,17 @@
+"""The shipments app's one call upwards (core/ports.py).
+
+`case_assess(case=, trigger=, actor=, changed=None)`: a case was created or its inputs may
+have moved; assess it inside the caller's transaction. Provided by assessments
+(`AssessmentsConfig.ready`), which also decides, from `changed` (the names of the fields an
+edit changed; None means "assess regardless"), whether the method reads any of them: the
+list of fields the method reads lives with the method's inputs, not here. Returns the new
+snapshot, or None when nothing the method reads changed.
+"""
+
+from core.ports import Port
+
+case_assess: Port = Port(
+    "shipments.case_assess",
+    provided_by="assessments",
+    doc="Assess a case now (case=, trigger=, actor=, changed=); None if nothing it reads moved.",
+)
