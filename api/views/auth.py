@@ -3,7 +3,7 @@
 Tokens are knox tokens (accounts.services): shown once, stored as a digest, expiring. People
 also create and revoke their own on /account/tokens/. Nobody creates one for someone else.
 The password check goes through authenticate(), so django-axes locks out repeated failures
-(429, accounts.lockout) on this path as on the login pages.
+(429, config.lockout) on this path as on the login pages.
 """
 
 from django.contrib.auth import authenticate

@@ -16,7 +16,7 @@ from shipments.ports import case_assess
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("config", "api", "benchmarks", "demo", "notifications", "assessments")
-PACKAGES += ("shipments", "registry", "core")
+PACKAGES += ("shipments", "registry", "accounts", "core")
 LINT = [str(Path(sys.executable).with_name("lint-imports"))]
 
 
