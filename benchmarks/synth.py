@@ -23,6 +23,7 @@ from django.core.management import call_command, get_commands
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.roles import OFFICER
 from assessments.models import Assessment
 from assessments.services import bulk_create_json
 from registry.choices import ListVersionStatus, QuotaCategory, QuotaKind
@@ -39,7 +40,6 @@ from registry.models import (
     WatchList,
     WatchListEntry,
 )
-from registry.roles import OFFICER
 from shipments.models import Case, CaseElement, Document, TimelineEvent
 
 BATCH = 5000

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from registry.roles import OFFICER, STAFF, VIEWER
+from accounts.roles import OFFICER, STAFF, VIEWER
 
 D = dt.date
 USERS = [

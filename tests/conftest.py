@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
-from registry.roles import OFFICER, ROLES, STAFF, VIEWER, sync_role_groups
+from accounts.roles import OFFICER, ROLES, STAFF, VIEWER, sync_role_groups
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -132,7 +132,7 @@ class ApprovedListVersionViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     )
     def publish(self, request, pk=None):
         version = self.get_object()
-        change = services.approved_list_publish(version, actor=request.user)
+        change = services.approved_list_publish(version=version, actor=request.user)
         return _created(s.ReferenceChangeSerializer, change)
 
 

@@ -99,7 +99,7 @@ class ApprovedListVersionAdmin(RegistryAdmin):
     def publish_selected(self, request, queryset):
         for version in queryset.order_by("effective_from", "pk"):
             try:
-                change = services.approved_list_publish(version, request.user)
+                change = services.approved_list_publish(version=version, actor=request.user)
             except ValidationError as e:
                 self.message_user(
                     request, f"{version.label}: {' '.join(e.messages)}", messages.ERROR

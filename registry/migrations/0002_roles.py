@@ -4,13 +4,13 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from registry.roles import sync_role_groups
+    from accounts.roles import sync_role_groups
 
     sync_role_groups(apps)
 
 
 def remove_roles(apps, schema_editor):
-    from registry.roles import ROLES
+    from accounts.roles import ROLES
 
     apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
 

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def sync_roles(apps, schema_editor):
-    from registry.roles import sync_role_groups
+    from accounts.roles import sync_role_groups
 
     sync_role_groups(apps)
 

@@ -12,7 +12,7 @@ OLD_STAFF_TOKEN_PERMS = [f"{a}_tokenproxy" for a in ("add", "change", "delete", 
 
 
 def remove_token_powers(apps, schema_editor):
-    from registry.roles import ROLES, sync_role_groups
+    from accounts.roles import ROLES, sync_role_groups
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -23,7 +23,7 @@ def remove_token_powers(apps, schema_editor):
 
 
 def restore_staff_token_powers(apps, schema_editor):
-    from registry.roles import STAFF
+    from accounts.roles import STAFF
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

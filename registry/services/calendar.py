@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 
+from core.types import Actor
 from registry.choices import ChangeKind
 from registry.models import CalendarDay
 
@@ -13,7 +14,7 @@ from .keys import calendar_keys
 
 @transaction.atomic
 def calendar_day_set(
-    *, date: date, kind: str | None, actor=None, name: str = ""
+    *, date: date, kind: str | None, actor: Actor = None, name: str = ""
 ) -> CalendarDay | None:
     """Mark a date as a holiday or make-up working day; kind=None makes it ordinary again.
 

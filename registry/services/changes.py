@@ -7,6 +7,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
+from core.types import Actor
 from registry.choices import ChangeKind
 from registry.models import ReferenceChange
 from registry.ports import rescore_requested
@@ -42,7 +43,7 @@ def reference_change_record(
     *,
     kind: str,
     summary: str,
-    actor=None,
+    actor: Actor = None,
     source: models.Model | None = None,
     details: dict | None = None,
     keys: ChangeKeys = NO_KEYS,

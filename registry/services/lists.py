@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.types import Actor
 from registry.choices import ChangeKind, ListEntryStatus, ListVersionStatus
 from registry.models import ApprovedListEntry, ApprovedListVersion, Producer, ReferenceChange
 from registry.selectors import list_version_in_force
@@ -93,7 +94,7 @@ def approved_list_version_create(
     *,
     label: str,
     effective_from: date,
-    actor=None,
+    actor: Actor = None,
     source_document: str = "",
     notes: str = "",
     copy_from: ApprovedListVersion | None = None,
@@ -124,7 +125,7 @@ def approved_list_version_create(
 
 @transaction.atomic
 def approved_list_version_update(
-    *, version: ApprovedListVersion, actor=None, **changes
+    *, version: ApprovedListVersion, actor: Actor = None, **changes
 ) -> ApprovedListVersion:
     """Edit a draft's label, date, source or notes. Published versions are refused."""
     _refuse_if_published(version)
@@ -139,7 +140,7 @@ def approved_list_version_update(
 
 
 @transaction.atomic
-def approved_list_version_delete(*, version: ApprovedListVersion, actor=None) -> None:
+def approved_list_version_delete(*, version: ApprovedListVersion, actor: Actor = None) -> None:
     _refuse_if_published(version)
     version.delete()
 
@@ -151,7 +152,7 @@ def approved_list_entry_set(
     producer: Producer,
     status: str = ListEntryStatus.APPROVED,
     note: str = "",
-    actor=None,
+    actor: Actor = None,
 ) -> ApprovedListEntry:
     """Put a producer on a draft version with a status (approved, suspended, removed)."""
     _refuse_if_published(version)
@@ -167,7 +168,7 @@ def approved_list_entry_set(
 
 
 @transaction.atomic
-def approved_list_entry_delete(*, entry: ApprovedListEntry, actor=None) -> None:
+def approved_list_entry_delete(*, entry: ApprovedListEntry, actor: Actor = None) -> None:
     """Take a producer off a draft entirely (to mark it removed, set status=removed instead)."""
     _refuse_if_published(entry.version)
     if actor is not None:
@@ -176,7 +177,7 @@ def approved_list_entry_delete(*, entry: ApprovedListEntry, actor=None) -> None:
 
 
 @transaction.atomic
-def approved_list_publish(version: ApprovedListVersion, actor=None) -> ReferenceChange:
+def approved_list_publish(*, version: ApprovedListVersion, actor: Actor = None) -> ReferenceChange:
     """Publish a draft: it becomes immutable, and the producers whose status differs from
     the version previously in force are recorded as a reference change from its effective
     date (until the next published version, if one is already in force later)."""

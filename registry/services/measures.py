@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 
+from core.types import Actor
 from registry.choices import ChangeKind, Confidence
 from registry.models import Authority, Element, Measure, Suspension
 
@@ -53,7 +54,7 @@ def measure_create(
     title: str,
     layers: list[str],
     effective_from: date,
-    actor=None,
+    actor: Actor = None,
     effective_to: date | None = None,
     elements: Iterable = (),
     forms: Iterable[str] = (),
@@ -111,7 +112,7 @@ def _snapshot(measure: Measure) -> dict:
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, actor=None, **changes) -> Measure:
+def measure_update(*, measure: Measure, actor: Actor = None, **changes) -> Measure:
     """Change a measure's fields (`elements`/`issuers` as lists of symbols/codes or objects).
 
     The keys cover the old and the new scope and the union of the old and new windows, so
@@ -158,7 +159,7 @@ def suspension_set(
     measure: Measure,
     starts_on: date,
     ends_on: date | None,
-    actor=None,
+    actor: Actor = None,
     suspended_by: Measure | None = None,
     note: str = "",
     suspension: Suspension | None = None,
@@ -196,7 +197,7 @@ def suspension_set(
 
 
 @transaction.atomic
-def suspension_delete(*, suspension: Suspension, actor=None) -> None:
+def suspension_delete(*, suspension: Suspension, actor: Actor = None) -> None:
     old = _suspension_snapshot(suspension)
     keys = suspension_keys(
         measure=measure_scope(suspension.measure),

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from core.types import Actor
 from registry.choices import ChangeKind
 from registry.models import Producer, ProducerGroup
 
@@ -11,7 +12,7 @@ from .keys import producer_moved_keys, succession_keys
 
 
 @transaction.atomic
-def producer_create(*, actor=None, **fields) -> Producer:
+def producer_create(*, actor: Actor = None, **fields) -> Producer:
     """A new producer is on no list yet and no case can name it: no reference change."""
     producer = Producer(**fields)
     if actor is not None:
@@ -22,7 +23,7 @@ def producer_create(*, actor=None, **fields) -> Producer:
 
 
 @transaction.atomic
-def producer_update(*, producer: Producer, actor=None, **changes) -> Producer:
+def producer_update(*, producer: Producer, actor: Actor = None, **changes) -> Producer:
     """Change a producer; a change of group (quota holder) is recorded as a reference change."""
     producer = Producer.objects.select_related("group").get(pk=producer.pk)
     old_group = producer.group
@@ -45,7 +46,7 @@ def producer_update(*, producer: Producer, actor=None, **changes) -> Producer:
 
 
 @transaction.atomic
-def producer_group_save(*, group: ProducerGroup, actor=None) -> ProducerGroup:
+def producer_group_save(*, group: ProducerGroup, actor: Actor = None) -> ProducerGroup:
     """Save a group (new or edited); a change of successor or absorption date moves quota
     holding, so it is recorded for the group, its predecessors and both successors."""
     old = ProducerGroup.objects.filter(pk=group.pk).first() if group.pk else None

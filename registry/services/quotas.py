@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from core.types import Actor
 from registry.choices import ChangeKind, QuotaConfidence
 from registry.models import (
     ProducerGroup,
@@ -31,7 +32,7 @@ def _with_actor(obj, actor):
 def quota_cycle_upsert(
     *,
     year: int,
-    actor=None,
+    actor: Actor = None,
     published: bool | None = None,
     confidence: str | None = None,
     mining_total: Decimal | None = None,
@@ -74,7 +75,7 @@ def quota_batch_issue(
     *,
     cycle: QuotaCycle,
     number: int,
-    actor=None,
+    actor: Actor = None,
     issued_on: date | None = None,
     notice_number: str = "",
     mining_total: Decimal | None = None,
@@ -120,7 +121,7 @@ def quota_allocation_set(
     kind: str,
     category: str,
     tonnes: Decimal | None,
-    actor=None,
+    actor: Actor = None,
     confidence: str = QuotaConfidence.REPORTED,
     source: str = "",
     allocation: QuotaAllocation | None = None,
@@ -166,7 +167,7 @@ def quota_allocation_set(
 
 
 @transaction.atomic
-def quota_batch_delete(*, batch: QuotaBatch, actor=None) -> None:
+def quota_batch_delete(*, batch: QuotaBatch, actor: Actor = None) -> None:
     """Withdraw a batch (and its allocations)."""
     allocations = list(batch.allocations.select_related("group", "batch__cycle"))
     reference_change_record(
@@ -181,7 +182,7 @@ def quota_batch_delete(*, batch: QuotaBatch, actor=None) -> None:
 
 
 @transaction.atomic
-def quota_utilisation_delete(*, utilisation: QuotaUtilisation, actor=None) -> None:
+def quota_utilisation_delete(*, utilisation: QuotaUtilisation, actor: Actor = None) -> None:
     keys = allocation_keys(
         group=utilisation.group,
         kind=utilisation.kind,
@@ -200,14 +201,16 @@ def quota_utilisation_delete(*, utilisation: QuotaUtilisation, actor=None) -> No
 
 
 @transaction.atomic
-def quota_allocation_delete(*, allocation: QuotaAllocation, actor=None) -> None:
+def quota_allocation_delete(*, allocation: QuotaAllocation, actor: Actor = None) -> None:
     allocation_change_record(
         allocations=[allocation], actor=actor, details={"deleted": str(allocation)}
     )
     _with_actor(allocation, actor).delete()
 
 
-def allocation_change_record(*, allocations, actor=None, details: dict | None = None, source=None):
+def allocation_change_record(
+    *, allocations, actor: Actor = None, details: dict | None = None, source=None
+):
     """One reference change covering several allocations (a service call or an import)."""
     allocations = list(allocations)
     if not allocations:
@@ -255,7 +258,7 @@ def quota_utilisation_report(
     category: str,
     reported_on: date,
     tonnes_used: Decimal,
-    actor=None,
+    actor: Actor = None,
     source: str = "",
     utilisation: QuotaUtilisation | None = None,
 ) -> QuotaUtilisation:

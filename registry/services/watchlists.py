@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 
+from core.types import Actor
 from registry.choices import ChangeKind, WatchEntryStatus
 from registry.models import WATCH_ENTRY_FIELDS, ReferenceChange, WatchList, WatchListEntry
 
@@ -20,7 +21,7 @@ def _snapshot(entry: WatchListEntry) -> dict:
 
 
 def watch_entry_change_record(
-    *, watch_list: WatchList, names: Iterable[str], actor=None, summary: str, details: dict
+    *, watch_list: WatchList, names: Iterable[str], actor: Actor = None, summary: str, details: dict
 ) -> ReferenceChange:
     return reference_change_record(
         kind=ChangeKind.WATCH_LIST,
@@ -43,7 +44,12 @@ def _save_entry(entry: WatchListEntry, fields: dict, actor) -> dict:
 
 @transaction.atomic
 def watch_list_entry_upsert(
-    *, watch_list: WatchList, name: str, actor=None, entry: WatchListEntry | None = None, **fields
+    *,
+    watch_list: WatchList,
+    name: str,
+    actor: Actor = None,
+    entry: WatchListEntry | None = None,
+    **fields,
 ) -> WatchListEntry:
     """Add an entry, or change `entry` (or the entry of that name on the list)."""
     if entry is None:
@@ -66,7 +72,9 @@ def watch_list_entry_upsert(
 
 
 @transaction.atomic
-def watch_list_entry_remove(*, entry: WatchListEntry, actor=None, delete: bool = False) -> None:
+def watch_list_entry_remove(
+    *, entry: WatchListEntry, actor: Actor = None, delete: bool = False
+) -> None:
     """Mark an entry removed (kept, with its history), or delete it when `delete` is True."""
     names, old = entry.all_names(), _snapshot(entry)
     if delete:
@@ -89,7 +97,7 @@ def watch_list_import(
     *,
     watch_list: WatchList,
     rows: Iterable[dict],
-    actor=None,
+    actor: Actor = None,
     version_date: date | None = None,
     replace: bool = False,
 ) -> ReferenceChange | None:

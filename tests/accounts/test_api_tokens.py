@@ -10,7 +10,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from registry.roles import ROLE_PERMISSIONS, ROLES, STAFF
+from accounts.roles import ROLE_PERMISSIONS, ROLES, STAFF
 from tests.api.conftest import api_token, token_client
 from tests.api.factories import case_create, elements_create
 

@@ -110,7 +110,7 @@ def api_rows(world, officer, staff_user) -> dict[str, list]:
     published.status = "draft"
     published.published_at = None
     published.save()
-    approved_list_publish(published, actor=staff_user)
+    approved_list_publish(version=published, actor=staff_user)
     suspension = suspension_create(measure=world["measure"], ends_on=None)
     return {
         "producer": world["producer"].pk,

@@ -132,7 +132,7 @@ def test_publishing_a_list_identical_to_the_one_in_force_moves_nothing(world, of
         copy_from=world.list_2024,
         actor=staff_user,
     )
-    change = approved_list_publish(same, actor=staff_user)
+    change = approved_list_publish(version=same, actor=staff_user)
 
     assert change.producer_ids == []
     assert change.affects_no_case
@@ -149,6 +149,6 @@ def test_the_change_page_says_a_change_that_moved_nobody_affects_no_case(
     same = approved_list_version_create(
         label="Re-issued", effective_from=dt.date(2025, 1, 1), copy_from=world.list_2024
     )
-    change = approved_list_publish(same, actor=staff_user)
+    change = approved_list_publish(version=same, actor=staff_user)
     page = staff_client.get(f"/registry/changes/{change.pk}/").content.decode()
     assert "no case is re-scored" in page

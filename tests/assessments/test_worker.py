@@ -53,7 +53,7 @@ def test_publishing_a_list_that_removes_a_producer_rescores_only_its_open_cases(
     version.entries.create(producer=w.xiamen_plant, status="approved")
     version.entries.create(producer=w.creg_plant, status="removed")
     with transaction.atomic():
-        change = approved_list_publish(version)  # enqueues the re-score on commit
+        change = approved_list_publish(version=version)  # enqueues the re-score on commit
     change = _wait_done(change)
     assert change.affected_count == 2
     assert change.done_count == 2

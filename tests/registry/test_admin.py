@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def published(staff_user):
     v = services.approved_list_version_create(label="2025", effective_from=date(2025, 1, 1))
     services.approved_list_entry_set(version=v, producer=ProducerFactory())
-    services.approved_list_publish(v, staff_user)
+    services.approved_list_publish(version=v, actor=staff_user)
     v.refresh_from_db()
     return v
 

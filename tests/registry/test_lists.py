@@ -51,9 +51,9 @@ def test_publishing_records_the_producers_whose_status_differs_from_the_version_
 ):
     a, b, c, _d, _ = plants
     v1 = _version("2025", date(2025, 1, 1), [(a, APPROVED), (b, APPROVED), (c, APPROVED)])
-    services.approved_list_publish(v1, staff_user)
+    services.approved_list_publish(version=v1, actor=staff_user)
     v2 = _version("2026", date(2026, 1, 1), [(a, APPROVED), (b, SUSPENDED), (c, REMOVED)])
-    change = services.approved_list_publish(v2, staff_user)
+    change = services.approved_list_publish(version=v2, actor=staff_user)
     assert change.kind == ChangeKind.LIST_PUBLISHED
     assert change.producer_ids == sorted([b.pk, c.pk])
     assert change.date_from == date(2026, 1, 1)
@@ -68,10 +68,10 @@ def test_publishing_records_the_producers_whose_status_differs_from_the_version_
 
 def test_a_back_dated_version_is_keyed_until_the_next_published_one(plants):
     a, b, *_ = plants
-    services.approved_list_publish(_version("2024", date(2024, 1, 1), [(a, APPROVED)]))
-    services.approved_list_publish(_version("2026", date(2026, 1, 1), [(a, APPROVED)]))
+    services.approved_list_publish(version=_version("2024", date(2024, 1, 1), [(a, APPROVED)]))
+    services.approved_list_publish(version=_version("2026", date(2026, 1, 1), [(a, APPROVED)]))
     change = services.approved_list_publish(
-        _version("2025", date(2025, 1, 1), [(a, SUSPENDED), (b, APPROVED)])
+        version=_version("2025", date(2025, 1, 1), [(a, SUSPENDED), (b, APPROVED)])
     )
     assert (change.date_from, change.date_to) == (date(2025, 1, 1), date(2026, 1, 1))
     assert change.producer_ids == sorted([a.pk, b.pk])
@@ -80,9 +80,9 @@ def test_a_back_dated_version_is_keyed_until_the_next_published_one(plants):
 def test_a_published_version_and_its_entries_cannot_be_changed(plants, staff_user):
     a, b, *_ = plants
     v = _version("2025", date(2025, 1, 1), [(a, APPROVED)])
-    services.approved_list_publish(v, staff_user)
+    services.approved_list_publish(version=v, actor=staff_user)
     with pytest.raises(ValidationError):
-        services.approved_list_publish(v, staff_user)
+        services.approved_list_publish(version=v, actor=staff_user)
     with pytest.raises(ValidationError) as e:
         services.approved_list_entry_set(version=v, producer=b, status=APPROVED)
     assert "version" in e.value.message_dict
@@ -101,14 +101,14 @@ def test_a_published_version_and_its_entries_cannot_be_changed(plants, staff_use
 def test_an_empty_draft_cannot_be_published():
     v = ApprovedListVersionFactory()
     with pytest.raises(ValidationError) as e:
-        services.approved_list_publish(v, None)
+        services.approved_list_publish(version=v, actor=None)
     assert "entries" in e.value.message_dict
 
 
 def test_a_new_draft_can_start_from_a_published_version(plants):
     a, b, *_ = plants
     v1 = _version("2025", date(2025, 1, 1), [(a, APPROVED), (b, SUSPENDED)])
-    services.approved_list_publish(v1)
+    services.approved_list_publish(version=v1)
     draft = services.approved_list_version_create(
         label="2026 draft", effective_from=date(2026, 1, 1), copy_from=v1
     )

@@ -26,13 +26,13 @@ def data(staff_user):
     a, b = ProducerFactory(name_en="Plant A"), ProducerFactory(name_en="Plant B", is_demo=True)
     v1 = services.approved_list_version_create(label="v1", effective_from=date(2020, 1, 1))
     services.approved_list_entry_set(version=v1, producer=a)
-    services.approved_list_publish(v1, staff_user)
+    services.approved_list_publish(version=v1, actor=staff_user)
     v2 = services.approved_list_version_create(
         label="v2", effective_from=date(2021, 1, 1), copy_from=v1, is_demo=True
     )
     services.approved_list_entry_set(version=v2, producer=a, status="suspended", note="audit")
     services.approved_list_entry_set(version=v2, producer=b)
-    change = services.approved_list_publish(v2, staff_user)
+    change = services.approved_list_publish(version=v2, actor=staff_user)
     cycle = QuotaCycleFactory(year=2025, published=False, confidence="estimated")
     entry = WatchListEntryFactory(name="Skydio, Inc.", suspended_until=date(2020, 11, 10))
     return {"measure": m, "unverified": unverified, "v1": v1, "v2": v2, "change": change,

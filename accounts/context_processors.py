@@ -1,4 +1,4 @@
-from registry.roles import user_roles
+from accounts.roles import user_roles
 
 
 def roles(request) -> dict:
