@@ -8,24 +8,11 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
+from config.broker import task_publish
 from registry.choices import ChangeKind
 from registry.models import ReferenceChange
 
 logger = logging.getLogger(__name__)
-
-# Exceptions that mean "the broker is not there": the change stays PENDING and the periodic
-# sweep (assessments.tasks.sweep) re-scores it later.
-try:
-    from kombu.exceptions import OperationalError as KombuOperationalError
-except ImportError:  # pragma: no cover - kombu comes with celery
-    KombuOperationalError = ConnectionError  # type: ignore[misc,assignment]
-try:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-except ImportError:  # pragma: no cover
-    RedisConnectionError = RedisTimeoutError = ConnectionError  # type: ignore[misc,assignment]
-
-BROKER_DOWN_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
 
 
 def jsonable(value: Any) -> Any:
@@ -46,17 +33,11 @@ def _sorted_unique(values: Iterable) -> list:
 
 
 def enqueue_rescore(change_id: int) -> None:
-    """Send the re-score task; a dead broker is logged, not raised (the sweep catches up)."""
+    """Publish the re-score once; a dead or hung broker is logged, not raised (the change
+    stays pending and the minute check, assessments.tasks.rescore_watchdog, enqueues it)."""
     from assessments.tasks import reference_change_rescore  # lazy: assessments imports registry
 
-    try:
-        reference_change_rescore.delay(change_id)
-    except BROKER_DOWN_ERRORS:
-        logger.warning(
-            "Broker unavailable: reference change %s stays pending for the sweep",
-            change_id,
-            exc_info=True,
-        )
+    task_publish(reference_change_rescore, change_id)
 
 
 def reference_change_record(
