@@ -170,7 +170,7 @@ def broker_url_for_tests() -> str:
     return url
 
 
-def test_database_url() -> str:
+def database_url_for_workers() -> str:
     """The test database as a URL, for a worker process to use."""
     db = connection.settings_dict
     require_service(db["ENGINE"].endswith("postgresql"), "PostgreSQL (worker processes)")
@@ -194,7 +194,7 @@ class WorkerProcess:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": database_url_for_workers(),
             "CELERY_BROKER_URL": broker_url_for_tests(),
             "LODESTONE_TEST_TASKS_EAGER": "false",
             **(env or {}),
