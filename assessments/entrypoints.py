@@ -16,34 +16,16 @@ from collections.abc import Iterable
 
 from assessments.models import Assessment
 from assessments.selectors.case_rows import CASE_FIELDS_READ
+from core.broker import task_publish
 
 logger = logging.getLogger(__name__)
-
-# Exceptions that mean "the broker is not there".
-try:
-    from kombu.exceptions import OperationalError as KombuOperationalError
-except ImportError:  # pragma: no cover - kombu comes with celery
-    KombuOperationalError = ConnectionError  # type: ignore[misc,assignment]
-try:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-except ImportError:  # pragma: no cover
-    RedisConnectionError = RedisTimeoutError = ConnectionError  # type: ignore[misc,assignment]
-
-BROKER_DOWN_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
 
 
 def rescore_enqueue(*, change_id: int) -> None:
     from assessments.tasks import reference_change_rescore
 
-    try:
-        reference_change_rescore.delay(change_id)
-    except BROKER_DOWN_ERRORS:
-        logger.warning(
-            "Broker unavailable: reference change %s stays pending for the periodic check",
-            change_id,
-            exc_info=True,
-        )
+    # Once, bounded (core.broker); the minute check (rescore_watchdog) catches up.
+    task_publish(reference_change_rescore, change_id)
 
 
 def case_assess(

@@ -14,6 +14,10 @@ Idempotency. `(case, reference_change)` is unique: a case already re-scored for 
 skipped (get-or-skip), so processing a change twice adds nothing. Case rows are locked
 (`SELECT ... FOR UPDATE`) while a run decides, so two runs never chain from the same
 previous snapshot.
+
+Alerts. When a band worsens, the alert rows (outbox messages, digest items) are written in
+the same transaction as the snapshot (the notifications app's `band_worsened_queue`): a
+worker that dies after a chunk committed cannot have lost its alerts.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from assessments.choices import Trigger
 from assessments.method import METHOD_VERSION, AssessmentInputs, assess
 from assessments.method.result import AssessmentResult
 from assessments.models import Assessment
-from assessments.ports import band_worsened
+from assessments.ports import Worsened, band_worsened
 from assessments.selectors import (
     ReferenceData,
     assessment_inputs_build_many,
@@ -64,14 +68,16 @@ def _summary(new: str, old: str | None, trigger: str, change: ReferenceChange | 
     return f"Assessed: {_label(new)}{was} - {_why(trigger, change)}"[:500]
 
 
-def _notify_worsened(assessment_id: int) -> None:
-    """Called on commit; the notifications app owns what happens next (assessments.ports)."""
-    assessment = Assessment.objects.select_related("case").get(pk=assessment_id)
-    try:
-        band_worsened(assessment=assessment)
-    except Exception:
-        # The snapshot is committed; a failed alert must not look like a failed assessment.
-        logger.exception("band_worsened_notify failed for assessment %s", assessment_id)
+def _alerts_queue(worsened: list[tuple[Assessment, str]]) -> None:
+    """Write the alert rows for worsened snapshots in the caller's (the snapshots')
+    transaction: the transactional outbox. The notifications app owns who hears of it
+    (the assessments.band_worsened port)."""
+    band_worsened(
+        worsened=[
+            Worsened(assessment_id=a.pk, case_id=a.case_id, old_band=old, new_band=a.band)
+            for a, old in worsened
+        ]
+    )
 
 
 def _worsened(old: str | None, new: str) -> bool:
@@ -209,7 +215,7 @@ def assessment_run(
         old = previous.band if previous else None
         _timeline(a, old).save()
         if _worsened(old, a.band):
-            transaction.on_commit(lambda pk=a.pk: _notify_worsened(pk))
+            _alerts_queue([(a, old)])
     return a
 
 
@@ -346,7 +352,9 @@ def assessments_rescore_batch(
             [_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)],
             ("data",),
         )
-        worsened = [a.pk for a, old in zip(snapshots, olds, strict=True) if _worsened(old, a.band)]
+        worsened = [
+            (a, old) for a, old in zip(snapshots, olds, strict=True) if _worsened(old, a.band)
+        ]
         stats.created = len(snapshots)
         stats.band_changed = sum(
             1 for a, old in zip(snapshots, olds, strict=True) if old and old != a.band
@@ -354,7 +362,7 @@ def assessments_rescore_batch(
         stats.worsened = len(worsened)
         stats.assessment_ids = [a.pk for a in snapshots]
         if worsened:
-            transaction.on_commit(lambda ids=tuple(worsened): [_notify_worsened(i) for i in ids])
+            _alerts_queue(worsened)
     return stats
 
 

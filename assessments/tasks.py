@@ -6,8 +6,16 @@ sharing one load of the reference data. Progress (`done_count`) moves after ever
 committed chunk. Inline chunks rather than one subtask per chunk: reference data is loaded
 once, the change has one owner that can mark it done, and a retry simply resumes, because
 cases already re-scored for the change are skipped (unique `(case, reference_change)`).
-A worker killed mid-way loses nothing: the message is acked late and redelivered, and the
-sweep re-enqueues changes left pending, running or failed.
+
+Leases. The worker that runs a change claims it (pending, failed, or running with a lapsed
+lease -> running) under a row lock and renews its lease (LODESTONE_RESCORE_LEASE_SECONDS)
+after every committed chunk. A second delivery of the same change while the lease holds
+(the watchdog's, or Redis redelivering the unacked message of a killed worker) finds it
+held and does nothing. `rescore_watchdog`, run by beat every minute, re-enqueues changes
+whose enqueue was lost (pending for more than LODESTONE_RESCORE_PENDING_AFTER seconds: the
+broker was down when the change was recorded) and changes whose lease lapsed (their worker
+died). A worker killed mid-way loses nothing: each chunk, its snapshots and their alert
+rows commit together, and the next worker skips the cases already done.
 """
 
 from __future__ import annotations
@@ -20,9 +28,8 @@ from datetime import timedelta
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.choices import Trigger
@@ -35,6 +42,7 @@ from assessments.selectors import (
     today_default,
 )
 from assessments.services import assessments_rescore_batch
+from core.broker import task_publish
 from registry.choices import ChangeStatus
 from registry.models import ReferenceChange
 
@@ -53,16 +61,57 @@ def _day(value: str | None) -> dt.date:
     return today_default(dt.date.fromisoformat(value) if value else None)
 
 
-def rescore_change(change: ReferenceChange, *, today: dt.date) -> ReferenceChange:
-    """Re-score every case the change affects; safe to call again for the same change."""
-    changes = ReferenceChange.objects.filter(pk=change.pk)
-    changes.update(
-        status=ChangeStatus.RUNNING,
-        started_at=Coalesce("started_at", timezone.now()),
-        attempts=F("attempts") + 1,
-        last_error="",
+def _lease() -> timedelta:
+    return timedelta(seconds=max(int(settings.LODESTONE_RESCORE_LEASE_SECONDS), 1))
+
+
+def _claim(change_id: int, *, worker: str) -> ReferenceChange | None:
+    """Take the job (-> running, attempts + 1, a fresh lease) unless another worker holds it
+    or it is done. Returns the claimed change, or None."""
+    now = timezone.now()
+    with transaction.atomic():
+        change = ReferenceChange.objects.select_for_update().filter(pk=change_id).first()
+        if change is None or change.status == ChangeStatus.DONE:
+            return None
+        held = (
+            change.status == ChangeStatus.RUNNING
+            and change.lease_expires_at is not None
+            and change.lease_expires_at > now
+        )
+        if held:
+            return None
+        change.status = ChangeStatus.RUNNING
+        change.started_at = change.started_at or now
+        change.attempts += 1
+        change.last_error = ""
         # Recounted on every attempt: cases done by an earlier attempt count as done again.
-        done_count=0,
+        change.done_count = 0
+        change.worker = worker[:200]
+        change.heartbeat_at = now
+        change.lease_expires_at = now + _lease()
+        fields = ["status", "started_at", "attempts", "last_error", "done_count", "worker"]
+        change.save(update_fields=[*fields, "heartbeat_at", "lease_expires_at"])
+    return change
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over (this one's lease had lapsed)."""
+
+
+def rescore_change(
+    change: ReferenceChange, *, today: dt.date, worker: str = ""
+) -> ReferenceChange | None:
+    """Re-score every case the change affects; safe to call again for the same change.
+
+    Returns None when the change is done already or another worker holds its lease.
+    """
+    claimed = _claim(change.pk, worker=worker)
+    if claimed is None:
+        return None
+    change = claimed
+    # Progress and lease renewals only while this attempt still holds the job.
+    changes = ReferenceChange.objects.filter(
+        pk=change.pk, status=ChangeStatus.RUNNING, attempts=change.attempts
     )
     ids = list(cases_affected_by(change, today=today).order_by("pk").values_list("pk", flat=True))
     changes.update(affected_count=len(ids))
@@ -76,10 +125,15 @@ def rescore_change(change: ReferenceChange, *, today: dt.date) -> ReferenceChang
             today=today,
             reference=reference,
         )
-        changes.update(
+        now = timezone.now()
+        renewed = changes.update(
             done_count=F("done_count") + len(chunk),
             band_changed_count=F("band_changed_count") + stats.band_changed,
+            heartbeat_at=now,
+            lease_expires_at=now + _lease(),
         )
+        if not renewed:
+            raise LeaseLost(f"reference change #{change.pk}: another worker took the job over")
     # Exact count over all attempts: snapshots of this change whose band differs from the
     # snapshot before it.
     changed = (
@@ -87,12 +141,14 @@ def rescore_change(change: ReferenceChange, *, today: dt.date) -> ReferenceChang
         .exclude(band=F("previous__band"))
         .count()
     )
-    changes.update(
+    if not changes.update(
         status=ChangeStatus.DONE,
         finished_at=timezone.now(),
         band_changed_count=changed,
         done_count=len(ids),
-    )
+        lease_expires_at=None,
+    ):
+        raise LeaseLost(f"reference change #{change.pk}: another worker took the job over")
     return ReferenceChange.objects.get(pk=change.pk)
 
 
@@ -106,30 +162,70 @@ def rescore_change(change: ReferenceChange, *, today: dt.date) -> ReferenceChang
     retry_backoff_max=300,
     retry_jitter=True,
     max_retries=MAX_ATTEMPTS,
-    # Below the Redis visibility timeout (3600 s), so a live task is never redelivered.
+    # A redelivery of a live job (past the Redis visibility timeout) finds its lease held.
     soft_time_limit=3000,
     time_limit=3300,
 )
 def reference_change_rescore(self, change_id: int, today: str | None = None) -> dict:
-    change = ReferenceChange.objects.filter(pk=change_id).first()
-    if change is None:
-        logger.warning("reference change %s does not exist", change_id)
-        return {"status": "missing"}
-    if change.status == ChangeStatus.DONE:
-        return {"status": "done", "affected": change.affected_count}
+    worker = self.request.hostname or ""
     try:
-        done = rescore_change(change, today=_day(today))
+        done = rescore_change(ReferenceChange(pk=change_id), today=_day(today), worker=worker)
+    except LeaseLost as e:
+        logger.warning("%s", e)
+        return {"status": "lost"}
     except Exception as e:
-        ReferenceChange.objects.filter(pk=change_id).update(
-            status=ChangeStatus.FAILED, last_error=f"{type(e).__name__}: {e}"[:2000]
+        ReferenceChange.objects.filter(
+            pk=change_id, status=ChangeStatus.RUNNING, worker=worker[:200]
+        ).update(
+            status=ChangeStatus.FAILED,
+            last_error=f"{type(e).__name__}: {e}"[:2000],
+            lease_expires_at=None,
         )
         logger.exception("re-score of reference change %s failed", change_id)
         raise
+    if done is None:
+        change = ReferenceChange.objects.filter(pk=change_id).first()
+        if change is None:
+            logger.warning("reference change %s does not exist", change_id)
+            return {"status": "missing"}
+        # Done already, or another worker holds the lease: nothing to do for this delivery.
+        return {"status": change.status, "affected": change.affected_count}
     return {
         "status": done.status,
         "affected": done.affected_count,
         "band_changed": done.band_changed_count,
     }
+
+
+@shared_task(
+    name="assessments.tasks.rescore_watchdog",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    max_retries=3,
+    soft_time_limit=50,
+    time_limit=60,
+    ignore_result=True,
+)
+def rescore_watchdog() -> dict:
+    """Every minute: re-enqueue re-score jobs that lost their enqueue or their worker."""
+    now = timezone.now()
+    pending_after = timedelta(seconds=int(settings.LODESTONE_RESCORE_PENDING_AFTER))
+    lost = ReferenceChange.objects.filter(
+        Q(status=ChangeStatus.PENDING, created_at__lt=now - pending_after)
+        | Q(status=ChangeStatus.RUNNING, lease_expires_at__lt=now)
+        # Running without a lease: claimed before leases existed.
+        | Q(status=ChangeStatus.RUNNING, lease_expires_at__isnull=True)
+    ).order_by("created_at")
+    ids = list(lost.values_list("pk", flat=True)[:500])
+    published = sum(1 for pk in ids if task_publish(reference_change_rescore, pk))
+    if ids:
+        logger.warning(
+            "watchdog: %s re-score jobs had lost their enqueue or worker, %s re-enqueued",
+            len(ids),
+            published,
+        )
+    return {"lost": len(ids), "requeued": published}
 
 
 @shared_task(
@@ -142,20 +238,14 @@ def reference_change_rescore(self, change_id: int, today: str | None = None) -> 
     time_limit=3300,
 )
 def sweep(today: str | None = None) -> dict:
-    """Hourly: re-enqueue stuck changes, re-assess cases a passing date (or a change that
-    could not be processed) may have moved, and assess never-assessed cases."""
+    """Hourly: re-enqueue failed changes, re-assess cases a passing date (or a change that
+    could not be processed) may have moved, and assess never-assessed cases. Pending and
+    running changes are the minute check's (`rescore_watchdog`)."""
     day = _day(today)
-    now = timezone.now()
-    stale = now - timedelta(minutes=getattr(settings, "LODESTONE_RESCORE_STALE_MINUTES", 60))
-    stuck = ReferenceChange.objects.filter(
-        Q(status=ChangeStatus.PENDING, created_at__lt=stale)
-        | Q(status=ChangeStatus.RUNNING, started_at__lt=stale)
-        | Q(status=ChangeStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+    failed = ReferenceChange.objects.filter(
+        status=ChangeStatus.FAILED, attempts__lt=MAX_ATTEMPTS
     ).order_by("created_at")
-    requeued = 0
-    for change in stuck:
-        reference_change_rescore.delay(change.pk)
-        requeued += 1
+    requeued = sum(1 for change in failed if task_publish(reference_change_rescore, change.pk))
     # Changes that will not be retried any more: bring their cases up to date directly.
     given_up = ReferenceChange.objects.filter(
         status=ChangeStatus.FAILED, attempts__gte=MAX_ATTEMPTS

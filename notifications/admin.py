@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DigestItem, NotificationPreference, OutboxMessage
+from .models import DigestItem, NotificationPreference, OutboxIncident, OutboxMessage
 
 
 @admin.register(NotificationPreference)
@@ -28,7 +28,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = [
-        "created_at", "kind", "to_address", "subject", "status", "attempts", "sent_at",
+        "created_at", "kind", "to_address", "subject", "status", "attempts",
+        "next_attempt_at", "sent_at",
     ]  # fmt: skip
     list_filter = ["status", "kind"]
     search_fields = ["to_address", "subject", "dedupe_key", "case__reference"]
@@ -36,7 +37,8 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_select_related = ["case"]
     fields = [
         "kind", "status", "recipient", "to_address", "subject", "attempts", "last_error",
-        "created_at", "last_attempt_at", "sent_at", "dedupe_key", "case", "assessment",
+        "created_at", "last_attempt_at", "next_attempt_at", "first_failed_at", "sent_at",
+        "dedupe_key", "case", "assessment",
         "body_text", "body_html",
     ]  # fmt: skip
     readonly_fields = fields
@@ -48,3 +50,9 @@ class DigestItemAdmin(ReadOnlyAdmin):
     list_filter = [("sent_in", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "assessment__case__reference"]
     list_select_related = ["user", "assessment", "sent_in"]
+
+
+@admin.register(OutboxIncident)
+class OutboxIncidentAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "ended_at", "staff_notified_at", "is_open"]
+    list_filter = ["is_open"]

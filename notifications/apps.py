@@ -7,6 +7,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Provide the assessments.band_worsened port (assessments/ports.py).
         from assessments.ports import band_worsened
-        from notifications.services import band_worsened_notify
+        from notifications.services import band_worsened_queue
 
-        band_worsened.provide(band_worsened_notify)
+        band_worsened.provide(band_worsened_queue)

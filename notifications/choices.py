@@ -10,6 +10,7 @@ class DeliveryMode(models.TextChoices):
 class MessageKind(models.TextChoices):
     ALERT = "alert", "Band worsened alert"
     DIGEST = "digest", "Daily digest"
+    STAFF = "staff", "Outbox trouble notice to staff"
 
 
 class MessageStatus(models.TextChoices):
@@ -17,3 +18,4 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    DEAD = "dead", "Dead letter"

@@ -11,6 +11,7 @@ one digest, and the rows remain as the record of what was reported.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from shipments.choices import Band
 
@@ -50,10 +51,17 @@ class NotificationPreference(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """One e-mail to one person, rendered at queue time and sent by notifications.tasks.
+    """One e-mail to one person, sent by notifications.tasks.outbox_flush.
 
     `dedupe_key` names what the message is about (e.g. ``alert:<assessment>:<user>``), so the
-    same alert or digest is never queued twice however often its service runs.
+    same alert or digest is never queued twice however often its service runs. An alert row
+    is written in the transaction that decided it (the re-score's chunk) with its subject
+    only; its body is rendered when it is first sent and kept on the row.
+
+    The retry schedule lives on the row: a row is due when `next_attempt_at` has passed and
+    it is pending, failed, or sending past its lease (the sender died). Each failure moves
+    `next_attempt_at` out (exponential backoff up to hours); a row still failing a day after
+    `first_failed_at` becomes a dead letter, which only staff re-queue.
     """
 
     recipient = models.ForeignKey(
@@ -66,7 +74,7 @@ class OutboxMessage(models.Model):
     to_address = models.EmailField()
     kind = models.CharField(max_length=10, choices=MessageKind.choices)
     subject = models.CharField(max_length=250)
-    body_text = models.TextField()
+    body_text = models.TextField(blank=True, help_text="Empty until an alert is first sent.")
     body_html = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
@@ -75,6 +83,15 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text="When the flush sends (or retries) it; empty once sent or dead.",
+    )
+    first_failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="The first failure of the current run of failures."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True)
     case = models.ForeignKey(
@@ -102,7 +119,10 @@ class OutboxMessage(models.Model):
                 violation_error_message="A sent message records when it was sent.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_created"),
+            models.Index(fields=["next_attempt_at"], name="outbox_next_attempt"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_address} ({self.get_status_display()})"
@@ -141,3 +161,31 @@ class DigestItem(models.Model):
     def __str__(self) -> str:
         state = "pending" if self.sent_in_id is None else f"sent in #{self.sent_in_id}"
         return f"{self.user} / assessment {self.assessment_id} ({state})"
+
+
+class OutboxIncident(models.Model):
+    """A run of time during which outbox mail was failing (or dead), and whether staff
+    were told. Opened and closed by the outbox flush; at most one is open at a time, so the
+    staff group gets one e-mail per incident, not one per row or per flush."""
+
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_open"], condition=Q(is_open=True), name="outbox_incident_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_open=True) | Q(ended_at__isnull=False),
+                name="outbox_incident_closed_has_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outbox incident from {self.started_at:%Y-%m-%d %H:%M}" + (
+            "" if self.is_open else f" to {self.ended_at:%Y-%m-%d %H:%M}"
+        )

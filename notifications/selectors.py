@@ -1,14 +1,15 @@
 """Reads the notification services, tasks and pages share."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from assessments.models import Assessment
 from shipments.models import Case
 
-from .choices import MessageStatus
+from .choices import MessageKind, MessageStatus
 from .models import DigestItem, OutboxMessage
 
 
@@ -72,28 +73,41 @@ def digest_items_pending(*, user: AbstractBaseUser) -> QuerySet[DigestItem]:
     )
 
 
-def outbox_due_for_retry(
-    *,
-    now: dt.datetime,
-    retry_after: dt.timedelta,
-    sending_lease: dt.timedelta,
-    max_attempts: int,
-) -> QuerySet[OutboxMessage]:
-    """Messages a lost or failed task left behind.
-
-    Pending rows older than `retry_after` (their task should have run by now), failed rows
-    whose last attempt is older than that, and rows stuck in `sending` past the lease (the
-    worker died mid-send), all below the attempt cap.
-    """
-    return (
-        OutboxMessage.objects.filter(attempts__lt=max_attempts)
-        .filter(
-            Q(status=MessageStatus.PENDING, created_at__lt=now - retry_after)
-            | Q(status=MessageStatus.FAILED, last_attempt_at__lt=now - retry_after)
-            | Q(status=MessageStatus.SENDING, last_attempt_at__lt=now - sending_lease)
-        )
-        .order_by("created_at", "pk")
+def outbox_due(*, now: dt.datetime) -> QuerySet[OutboxMessage]:
+    """Rows whose next attempt has come: pending, failed, or sending past the lease (the
+    sender died; `next_attempt_at` was set to the end of its lease when it claimed the row)."""
+    return OutboxMessage.objects.filter(
+        status__in=(MessageStatus.PENDING, MessageStatus.FAILED, MessageStatus.SENDING),
+        next_attempt_at__lte=now,
     )
+
+
+@dataclass(frozen=True)
+class OutboxTrouble:
+    failing: int
+    dead: int
+    since: dt.datetime | None  # the earliest first failure among them
+
+    @property
+    def any(self) -> bool:
+        return bool(self.failing or self.dead)
+
+
+def outbox_trouble(
+    *, now: dt.datetime, failing_for: dt.timedelta = dt.timedelta(0)
+) -> OutboxTrouble:
+    """Mail that is not going out: rows failing for at least `failing_for`, and dead letters.
+    Staff notices about the trouble are not counted (they fail for the same reason)."""
+    rows = OutboxMessage.objects.exclude(kind=MessageKind.STAFF)
+    failing = Q(status=MessageStatus.FAILED, first_failed_at__lte=now - failing_for) | Q(
+        status=MessageStatus.SENDING, first_failed_at__lte=now - failing_for
+    )
+    counts = rows.aggregate(
+        failing=Count("pk", filter=failing),
+        dead=Count("pk", filter=Q(status=MessageStatus.DEAD)),
+        since=Min("first_failed_at", filter=failing | Q(status=MessageStatus.DEAD)),
+    )
+    return OutboxTrouble(failing=counts["failing"], dead=counts["dead"], since=counts["since"])
 
 
 def outbox_list(*, status: str | None = None) -> QuerySet[OutboxMessage]:

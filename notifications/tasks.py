@@ -1,59 +1,44 @@
-"""Notification tasks: IDs in, one service call, idempotent, retried with backoff.
+"""Notification tasks: IDs in, one service call, idempotent, time-limited.
 
-Beat runs `outbox_flush` every five minutes and `digest_send` daily (CELERY_BEAT_SCHEDULE).
+Beat runs `outbox_flush` every minute and `digest_send` daily (CELERY_BEAT_SCHEDULE); every
+transaction that queues mail also publishes one `outbox_flush` on commit (services.kick).
+The retry schedule is on each outbox row, not in Celery: these tasks do not retry.
+They run on the `mail` queue (CELERY_TASK_ROUTES).
 """
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.utils import timezone
 
 from .models import OutboxMessage
-from .services import digest_build_and_queue, outbox_message_send, outbox_requeue_due
+from .services import digest_build_and_queue, outbox_flush_due, outbox_message_send
 
 logger = logging.getLogger(__name__)
 
-# Connection refused, timeouts, DNS failures are OSError; the server saying no is SMTPException.
-RETRYABLE_ERRORS = (smtplib.SMTPException, OSError)
 
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
+def outbox_send(message_id: int) -> None:
+    """Send one outbox message if it is due; its failures are scheduled on the row.
 
-@shared_task(
-    bind=True,
-    autoretry_for=RETRYABLE_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=6,
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    ignore_result=True,
-)
-def outbox_send(self, message_id: int) -> None:
-    """Send one outbox message. A message already sent (or deleted) is a no-op."""
+    Kept for messages published before the kick replaced it; nothing publishes it now."""
     message = OutboxMessage.objects.filter(pk=message_id).first()
     if message is None:
         logger.warning("Outbox message %s no longer exists", message_id)
         return
     try:
         outbox_message_send(message=message)
-    except RETRYABLE_ERRORS:
-        if self.request.is_eager:
-            # No broker (embedded default, tests): an in-process retry would run at once and
-            # block the caller for EMAIL_TIMEOUT per attempt. The row already says "failed"
-            # with the error; outbox_flush or the outbox page's retry sends it later.
-            return
-        raise
+    except Exception:  # the row records the error and its next attempt
+        logger.info("Outbox message %s left for its next attempt", message_id)
 
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180, ignore_result=True)
 def outbox_flush() -> int:
-    """Backstop: re-enqueue pending/failed messages whose task was lost or is due again."""
-    return len(outbox_requeue_due(now=timezone.now()))
+    """Send the outbox rows that are due (each on its own schedule). Returns rows sent."""
+    return outbox_flush_due().sent
 
 
 @shared_task(acks_late=True, soft_time_limit=15 * 60, time_limit=20 * 60, ignore_result=True)
 def digest_send() -> int:
-    """Queue today's digests (each sent by its own outbox_send). Safe to run twice."""
+    """Queue today's digests (sent by the flush their kick starts). Safe to run twice."""
     return len(digest_build_and_queue(now=timezone.now()))

@@ -6,13 +6,20 @@ A test that needs a real service (Redis, SMTP port, Chromium) calls `require_ser
 
 import contextlib
 import os
+import signal
 import socket
-from urllib.parse import urlparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import kombu.pools
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from accounts.roles import OFFICER, ROLES, STAFF, VIEWER, sync_role_groups
 
@@ -153,15 +160,154 @@ def celery_worker(transactional_db):
 
     url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
     require_service(url.startswith("redis") and _redis_reachable(url), f"Redis at {url}")
+    with broker_at(app, url):
+        purge_queues(app)
+        with start_worker(
+            app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=30,
+            queues=list(settings.LODESTONE_QUEUES),
+        ):
+            yield app
+
+
+def purge_queues(app) -> None:
+    """Messages left over from an interrupted run would be processed against this test's
+    data: empty every queue Lodestone routes to."""
+    with app.connection_for_write() as conn:
+        for queue in settings.LODESTONE_QUEUES:
+            conn.default_channel.queue_purge(queue)
+
+
+@contextlib.contextmanager
+def broker_at(app, url: str):
+    """Publish to `url` (not eagerly) inside the block; put the app back afterwards."""
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     _reset_broker_pools(app)
     app.conf.update(broker_url=url, task_always_eager=False)
-    # Messages left over from an interrupted run would be processed against this test's data.
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield app
+        yield app
     finally:
         app.conf.update(saved)
         _reset_broker_pools(app)
+
+
+def broker_url_for_tests() -> str:
+    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
+    require_service(url.startswith("redis") and _redis_reachable(url), f"Redis at {url}")
+    return url
+
+
+def database_url_for_workers() -> str:
+    """The test database as a URL, for a worker process to use."""
+    db = connection.settings_dict
+    require_service(db["ENGINE"].endswith("postgresql"), "PostgreSQL (worker processes)")
+    auth = quote(db["USER"] or "postgres")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """`celery -A config worker` as its own process, which a test can SIGKILL.
+
+    It uses the test database and the test broker, publishes for real (not eagerly) and
+    consumes `queues`; `env` adds settings (e.g. a short re-score lease).
+    """
+
+    def __init__(self, *, queues, log_dir: Path, name: str, env: dict | None = None):
+        self.queues = list(queues)
+        self.name = name
+        self.log = log_dir / f"worker-{name}.log"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url_for_workers(),
+            "CELERY_BROKER_URL": broker_url_for_tests(),
+            "LODESTONE_TEST_TASKS_EAGER": "false",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    def start(self, *, beat: bool = False, timeout: float = 30) -> None:
+        self.starts += 1
+        args = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo",
+            "-Q", ",".join(self.queues), "-n", f"{self.name}-{self.starts}@%h", "-l", "info",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]  # fmt: skip
+        if beat:
+            args += ["-B", "-s", str(self.log.with_suffix(f".beat{self.starts}"))]
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(
+                args, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"worker exited at start:\n{self.log.read_text()[-3000:]}")
+            if self.log.read_text().count(" ready.") >= self.starts:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"worker not ready in {timeout} s:\n{self.log.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no ack, no cleanup (a crash, an OOM kill)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def worker_processes(transactional_db, tmp_path):
+    """Start real worker processes with `start_worker_process(...)`; all stop at teardown."""
+    from config.celery_app import app
+
+    started: list[WorkerProcess] = []
+    url = broker_url_for_tests()
+
+    def start_worker_process(*, queues=None, name="w", env=None, beat=False) -> WorkerProcess:
+        worker = WorkerProcess(
+            queues=queues or settings.LODESTONE_QUEUES, log_dir=tmp_path, name=name, env=env
+        )
+        started.append(worker)
+        worker.start(beat=beat)
+        return worker
+
+    with broker_at(app, url):
+        purge_queues(app)
+        try:
+            yield start_worker_process
+        finally:
+            for worker in started:
+                worker.stop()
+            purge_queues(app)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs the block's on-commit callbacks as its commit would, then
+    forgets them, as a real commit does (a test's transaction never commits, so Django's
+    capture leaves them registered, and a later transaction would see them as its own).
+    `committed(execute=False)`: the block committed and its callbacks were lost."""
+
+    @contextlib.contextmanager
+    def run(*, execute: bool = True):
+        start = len(connection.run_on_commit)
+        with django_capture_on_commit_callbacks(execute=execute) as callbacks:
+            yield callbacks
+        del connection.run_on_commit[start:]
+
+    return run

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.outbox_trouble",
             ],
         },
     },
@@ -197,7 +198,8 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Short: a hung mail server holds a mail worker slot (never a re-score) for this long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lodestone <lodestone@localhost>")
 
 # --- Celery: no broker URL means tasks run in process (eager), the embedded default.
@@ -219,24 +221,42 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_TIMEZONE = TIME_ZONE
-# A request must never hang on a dead broker: fail fast, the sweep catches up.
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A request must never hang on a dead or hung broker: one publish attempt (no retries),
+# bounded to about a second; what it carried stays in the database for beat's periodic
+# tasks (core/broker.py). Workers reconnect on their own.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 3,
-    "socket_connect_timeout": 3,
-    "max_retries": 1,
-    "visibility_timeout": 3600,
+    "socket_timeout": 1,
+    "socket_connect_timeout": 1,
+    "max_retries": 0,
+    # A killed worker's unacked message comes back after this; the re-score lease and the
+    # minute check recover sooner, and a redelivered re-score of a live job is a no-op.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
 }
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Separate queues, so a hung mail server never holds a re-score and a large re-score never
+# holds mail: `celery -A config worker -Q rescore`, `-Q mail`, `-Q default` (README,
+# docs/operations.md). The minute check runs on `default`, beside the re-scores it watches.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "assessments.tasks.rescore_watchdog": {"queue": "default"},
+    "assessments.tasks.*": {"queue": "rescore"},
+    "notifications.tasks.*": {"queue": "mail"},
+}
+LODESTONE_QUEUES = ("rescore", "mail", "default")
 CELERY_BEAT_SCHEDULE = {
+    "assessments-rescore-watchdog": {
+        "task": "assessments.tasks.rescore_watchdog",
+        "schedule": env.float("LODESTONE_WATCHDOG_INTERVAL", default=60.0),
+    },
     "assessments-sweep": {
         "task": "assessments.tasks.sweep",
         "schedule": crontab(minute=15),
     },
-    "notifications-send-pending": {
+    "notifications-send-due": {
         "task": "notifications.tasks.outbox_flush",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
     "notifications-daily-digest": {
         "task": "notifications.tasks.digest_send",
@@ -250,6 +270,11 @@ LODESTONE_SCREENING_WEAK_MATCH = env.int("LODESTONE_SCREENING_WEAK_MATCH", defau
 # `load_demo_data` creates accounts with known passwords: allowed except in production.
 LODESTONE_DEMO_DATA_ALLOWED = True
 LODESTONE_RESCORE_CHUNK_SIZE = env.int("LODESTONE_RESCORE_CHUNK_SIZE", default=500)
+# A re-score job's lease, renewed after every chunk: a job whose lease lapsed lost its
+# worker, and the minute check re-enqueues it; a pending change older than
+# LODESTONE_RESCORE_PENDING_AFTER lost its enqueue (a broker outage) and is enqueued again.
+LODESTONE_RESCORE_LEASE_SECONDS = env.int("LODESTONE_RESCORE_LEASE_SECONDS", default=90)
+LODESTONE_RESCORE_PENDING_AFTER = env.int("LODESTONE_RESCORE_PENDING_AFTER", default=60)
 
 # --- API
 # API tokens (django-rest-knox): shown once, stored as a SHA-512 digest, expiring.

@@ -1,10 +1,10 @@
-"""Notification services: render e-mail into outbox rows, send them, build daily digests.
-Split into preferences, rendering, alerts (queueing), outbox (sending) and digests.
+"""Notification services: outbox rows, sending them, band alerts, daily digests.
+Split into preferences, rendering, alerts (queueing), kick, outbox (sending) and digests.
 
 Who hears about a band change, and how (each change reaches a person once):
 - mode ``immediate``: a band that worsens to `min_band` or above is e-mailed at once
-  (`band_worsened_notify`); every other band change on their cases (improvements, worsening
-  below `min_band`) is in their next daily digest.
+  (`band_worsened_queue` in the re-score's transaction); every other band change on their
+  cases (improvements, worsening below `min_band`) is in their next daily digest.
 - mode ``digest``: every band change on their cases is in their next daily digest.
 - mode ``off``: nothing.
 
@@ -18,16 +18,27 @@ from notifications.services._common import (
     DIGEST_FIRST_WINDOW,
     DIGEST_MAX_LOOKBACK,
     FLUSH_BATCH,
-    OUTBOX_MAX_ATTEMPTS,
-    OUTBOX_RETRY_AFTER,
+    OUTBOX_BACKOFF_FIRST,
+    OUTBOX_BACKOFF_MAX,
+    OUTBOX_DEAD_AFTER,
+    OUTBOX_STAFF_NOTICE_AFTER,
     SENDING_LEASE,
+    outbox_backoff,
 )
-from notifications.services.alerts import alert_dedupe_key, band_worsened_notify
+from notifications.services.alerts import (
+    Worsened,
+    alert_dedupe_key,
+    band_worsened_notify,
+    band_worsened_queue,
+)
 from notifications.services.digests import digest_build_and_queue
+from notifications.services.kick import outbox_kick
 from notifications.services.outbox import (
+    FlushResult,
+    outbox_flush_due,
+    outbox_incident_update,
     outbox_message_retry,
     outbox_message_send,
-    outbox_requeue_due,
 )
 from notifications.services.preferences import preference_get, preference_update
 from notifications.services.rendering import FactorChange, case_url, factor_changes
@@ -36,18 +47,26 @@ __all__ = [
     "DIGEST_FIRST_WINDOW",
     "DIGEST_MAX_LOOKBACK",
     "FLUSH_BATCH",
-    "OUTBOX_MAX_ATTEMPTS",
-    "OUTBOX_RETRY_AFTER",
+    "OUTBOX_BACKOFF_FIRST",
+    "OUTBOX_BACKOFF_MAX",
+    "OUTBOX_DEAD_AFTER",
+    "OUTBOX_STAFF_NOTICE_AFTER",
     "SENDING_LEASE",
     "FactorChange",
+    "FlushResult",
+    "Worsened",
     "alert_dedupe_key",
     "band_worsened_notify",
+    "band_worsened_queue",
     "case_url",
     "digest_build_and_queue",
     "factor_changes",
+    "outbox_backoff",
+    "outbox_flush_due",
+    "outbox_incident_update",
+    "outbox_kick",
     "outbox_message_retry",
     "outbox_message_send",
-    "outbox_requeue_due",
     "preference_get",
     "preference_update",
 ]

@@ -1,33 +1,31 @@
-"""Queueing e-mail: outbox rows (one per dedupe key) and band-worsened alerts."""
+"""Queueing e-mail: outbox rows (one per dedupe key) and band-worsened alerts.
+
+Transactional outbox. Alert rows are written in the caller's transaction, the one that
+writes the snapshots (`assessments_rescore_batch`, `assessment_run`): the snapshots and
+their alerts commit together or not at all, so a worker that dies between the two cannot
+lose an alert. The rows are cheap (recipient, subject, links); the body is rendered when
+the row is first sent (outbox.py). Sending is a separate step, started by one kick per
+transaction (kick.py) and by beat's flush.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from assessments.models import Assessment
-from notifications import selectors
+from assessments.ports import Worsened
 from notifications.choices import DeliveryMode, MessageKind
-from notifications.models import DigestItem, OutboxMessage
-from notifications.services.preferences import preference_get
-from notifications.services.rendering import _change_context, _render, _valid_address
+from notifications.models import DigestItem, NotificationPreference, OutboxMessage
+from notifications.services.kick import outbox_kick
+from notifications.services.rendering import _band_label, _valid_address
 from shipments.choices import BAND_RANK
+from shipments.models import Case
 
 # --- Queueing
-
-
-def _send_later(message_id: int) -> None:
-    """Enqueue the send once the surrounding transaction commits.
-
-    robust: a broker that is down must not fail the caller's request; the row is committed
-    as pending and outbox_flush enqueues it again.
-    """
-    from notifications.tasks import outbox_send  # the tasks module imports this one
-
-    def enqueue_send() -> None:  # a named function: Django logs a robust hook's __qualname__
-        outbox_send.delay(message_id)
-
-    transaction.on_commit(enqueue_send, robust=True)
 
 
 def _outbox_queue(*, dedupe_key: str, **fields) -> tuple[OutboxMessage, bool]:
@@ -43,56 +41,141 @@ def _outbox_queue(*, dedupe_key: str, **fields) -> tuple[OutboxMessage, bool]:
             message.save()
     except IntegrityError:
         return OutboxMessage.objects.get(dedupe_key=dedupe_key), False
-    _send_later(message.pk)
+    outbox_kick()
     return message, True
 
 
 def alert_dedupe_key(*, assessment: Assessment, user: AbstractBaseUser) -> str:
-    return f"alert:{assessment.pk}:{user.pk}"
+    return alert_dedupe_key_for(assessment_id=assessment.pk, user_id=user.pk)
+
+
+def alert_dedupe_key_for(*, assessment_id: int, user_id: int) -> str:
+    return f"alert:{assessment_id}:{user_id}"
+
+
+def alert_subject(*, reference: str, old_band: str, new_band: str) -> str:
+    return (
+        f"[Lodestone] {reference}: band worsened from "
+        f"{_band_label(old_band)} to {_band_label(new_band)}"
+    )[:250]
+
+
+def band_worsened_queue(*, worsened: Sequence[Worsened]) -> int:
+    """Write the alert rows for these worsened snapshots in the caller's transaction.
+
+    Per case, its owner and watchers (active, once each): immediate-mode users whose
+    `min_band` the new band reaches get an outbox row (rendered at send time), digest-mode
+    users a digest item, everyone else nothing now. A constant number of queries whatever
+    the count; rows that exist already (same dedupe key / user and assessment) are kept,
+    so calling it again queues nothing twice. Returns the number of outbox rows queued.
+    """
+    worsened = [w for w in worsened if w.old_band and BAND_RANK[w.new_band] > BAND_RANK[w.old_band]]
+    if not worsened:
+        return 0
+    case_ids = {w.case_id for w in worsened}
+    cases = {
+        pk: (reference, owner_id)
+        for pk, reference, owner_id in Case.objects.filter(pk__in=case_ids).values_list(
+            "pk", "reference", "owner_id"
+        )
+    }
+    watchers: dict[int, list[int]] = {}
+    for case_id, user_id in (
+        Case.watchers.through.objects.filter(case_id__in=case_ids)
+        .order_by("user_id")
+        .values_list("case_id", "user_id")
+    ):
+        watchers.setdefault(case_id, []).append(user_id)
+    user_ids = {owner for _, owner in cases.values()} | {u for us in watchers.values() for u in us}
+    users = {
+        user.pk: user
+        for user in get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .only("pk", "email")
+    }
+    preferences = {
+        user_id: (mode, min_band)
+        for user_id, mode, min_band in NotificationPreference.objects.filter(
+            user_id__in=users
+        ).values_list("user_id", "mode", "min_band")
+    }
+    defaults = (
+        NotificationPreference._meta.get_field("mode").default,
+        NotificationPreference._meta.get_field("min_band").default,
+    )
+    addresses: dict[int, str | None] = {}
+    messages: list[OutboxMessage] = []
+    items: list[DigestItem] = []
+    for w in worsened:
+        reference, owner_id = cases[w.case_id]
+        subject = alert_subject(reference=reference, old_band=w.old_band, new_band=w.new_band)
+        for user_id in _once([owner_id, *watchers.get(w.case_id, ())]):
+            user = users.get(user_id)
+            if user is None:
+                continue
+            mode, min_band = preferences.get(user_id, defaults)
+            if mode == DeliveryMode.OFF:
+                continue
+            if mode == DeliveryMode.DIGEST:
+                items.append(DigestItem(user_id=user_id, assessment_id=w.assessment_id))
+                continue
+            if BAND_RANK[w.new_band] < BAND_RANK[min_band]:
+                continue  # below the user's threshold: reported in their daily digest instead
+            if user_id not in addresses:
+                addresses[user_id] = _valid_address(user)
+            if addresses[user_id] is None:
+                continue
+            messages.append(
+                OutboxMessage(
+                    dedupe_key=alert_dedupe_key_for(assessment_id=w.assessment_id, user_id=user_id),
+                    recipient_id=user_id,
+                    to_address=addresses[user_id],
+                    kind=MessageKind.ALERT,
+                    subject=subject,
+                    case_id=w.case_id,
+                    assessment_id=w.assessment_id,
+                )
+            )
+    if items:
+        DigestItem.objects.bulk_create(items, ignore_conflicts=True)
+    existing = set(
+        OutboxMessage.objects.filter(dedupe_key__in=[m.dedupe_key for m in messages]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    messages = [m for m in messages if m.dedupe_key not in existing]
+    if messages:
+        # A concurrent run may insert the same key first: the database keeps one.
+        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        outbox_kick()
+    return len(messages)
+
+
+def _once(ids: Iterable[int]) -> list[int]:
+    seen: set[int] = set()
+    return [i for i in ids if not (i in seen or seen.add(i))]
 
 
 @transaction.atomic
 def band_worsened_notify(*, assessment: Assessment) -> list[OutboxMessage]:
     """Alert the case's owner and watchers that its band worsened with this assessment.
 
-    Immediate-mode users whose `min_band` the new band reaches get one e-mail each (queued
-    in the outbox, sent on commit); digest-mode users get a digest item; nobody else gets
-    anything now. Safe to call again for the same assessment: returns the same messages and
-    queues nothing new. Returns [] when the band did not worsen.
+    One snapshot's `band_worsened_queue`, returning its alert rows (the existing ones when
+    called again). Returns [] when the band did not worsen.
     """
     previous = assessment.previous
     if previous is None or BAND_RANK[assessment.band] <= BAND_RANK[previous.band]:
         return []
-    case = assessment.case
-    context = _change_context(assessment)
-    subject = (
-        f"[Lodestone] {case.reference}: band worsened from "
-        f"{context['old_band_label']} to {context['new_band_label']}"
+    band_worsened_queue(
+        worsened=[
+            Worsened(
+                assessment_id=assessment.pk,
+                case_id=assessment.case_id,
+                old_band=previous.band,
+                new_band=assessment.band,
+            )
+        ]
     )
-    messages: list[OutboxMessage] = []
-    for user in selectors.case_recipients(case=case):
-        preference = preference_get(user=user)
-        if preference.mode == DeliveryMode.OFF:
-            continue
-        if preference.mode == DeliveryMode.DIGEST:
-            DigestItem.objects.get_or_create(user=user, assessment=assessment)
-            continue
-        if BAND_RANK[assessment.band] < BAND_RANK[preference.min_band]:
-            continue  # below the user's threshold: reported in their daily digest instead
-        address = _valid_address(user)
-        if address is None:
-            continue
-        body_text, body_html = _render("band_worsened", {**context, "recipient": user})
-        message, _ = _outbox_queue(
-            dedupe_key=alert_dedupe_key(assessment=assessment, user=user),
-            recipient=user,
-            to_address=address,
-            kind=MessageKind.ALERT,
-            subject=subject[:250],
-            body_text=body_text,
-            body_html=body_html,
-            case=case,
-            assessment=assessment,
-        )
-        messages.append(message)
-    return messages
+    return list(
+        OutboxMessage.objects.filter(assessment=assessment, kind=MessageKind.ALERT).order_by("pk")
+    )

@@ -1,37 +1,72 @@
-"""Sending outbox rows: claim, deliver, record the outcome; retries and re-queueing."""
+"""Sending outbox rows: claim what is due, deliver, record the outcome and the next try.
+
+One retry chain per row, and it lives on the row (`next_attempt_at`, `attempts`,
+`first_failed_at`, `last_error`): `outbox_flush_due` sends only rows that are due, so
+however often it runs (beat every minute, a kick after each transaction that queued mail)
+a row is attempted on its own schedule. Rows are claimed one at a time under
+`SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent flushes never send the same row.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import selectors
-from notifications.choices import MessageStatus
-from notifications.models import OutboxMessage
+from notifications.choices import MessageKind, MessageStatus
+from notifications.models import OutboxIncident, OutboxMessage
 from notifications.services._common import (
     FLUSH_BATCH,
-    OUTBOX_MAX_ATTEMPTS,
-    OUTBOX_RETRY_AFTER,
+    FLUSH_TIME_BUDGET,
+    OUTBOX_DEAD_AFTER,
+    OUTBOX_STAFF_NOTICE_AFTER,
     SENDING_LEASE,
+    outbox_backoff,
 )
-from notifications.services.alerts import _send_later
+from notifications.services.alerts import _outbox_queue
+from notifications.services.kick import outbox_kick
+from notifications.services.rendering import (
+    _change_context,
+    _render,
+    _site_url,
+    _valid_address,
+)
 
 logger = logging.getLogger(__name__)
 
-
-# --- Sending
+# The server is not there (refused, timed out, hung up): the rest of a flush would only
+# wait for the same timeout, so the flush stops and the next one tries again.
+SERVER_DOWN_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 
 def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _render_alert(message: OutboxMessage) -> None:
+    """Render an alert row's body from its snapshot (alerts are queued without one)."""
+    from assessments.models import Assessment
+
+    assessment = Assessment.objects.select_related("case", "previous", "reference_change").get(
+        pk=message.assessment_id
+    )
+    recipient = message.recipient or get_user_model()(email=message.to_address)
+    message.body_text, message.body_html = _render(
+        "band_worsened", {**_change_context(assessment), "recipient": recipient}
+    )
 
 
 def _deliver(message: OutboxMessage) -> None:
@@ -48,68 +83,204 @@ def _deliver(message: OutboxMessage) -> None:
     email.send(fail_silently=False)
 
 
-def outbox_message_send(*, message: OutboxMessage) -> OutboxMessage:
-    """Send one outbox message through the configured e-mail backend, at most once.
-
-    Claims the row under a lock (pending/failed/orphaned -> sending, attempts + 1), sends
-    outside the lock, then records sent or failed. A row already sent, or being sent by
-    another worker, is returned untouched. On a send error the row is marked failed with the
-    error text and the exception is re-raised for the caller (the task) to retry.
-    """
-    now = timezone.now()
+def _claim(rows, *, now: dt.datetime) -> OutboxMessage | None:
+    """Take the first of `rows` that is due and not locked by another sender: -> sending."""
     with transaction.atomic():
-        claimed = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-        if claimed.status == MessageStatus.SENT:
-            return claimed
-        if (
-            claimed.status == MessageStatus.SENDING
-            and claimed.last_attempt_at is not None
-            and claimed.last_attempt_at > now - SENDING_LEASE
-        ):
-            return claimed
-        claimed.status = MessageStatus.SENDING
-        claimed.attempts += 1
-        claimed.last_attempt_at = now
-        claimed.save(update_fields=["status", "attempts", "last_attempt_at"])
-
-    this_attempt = OutboxMessage.objects.filter(
-        pk=claimed.pk, status=MessageStatus.SENDING, attempts=claimed.attempts
-    )
-    try:
-        _deliver(claimed)
-    except Exception as exc:
-        this_attempt.update(status=MessageStatus.FAILED, last_error=_error_text(exc))
-        logger.warning(
-            "Outbox message %s failed (attempt %s): %s", claimed.pk, claimed.attempts, exc
+        message = (
+            selectors.outbox_due(now=now)
+            .filter(pk__in=rows.values("pk"))
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_attempt_at", "pk")
+            .first()
         )
+        if message is None:
+            return None
+        if message.kind == MessageKind.ALERT and not message.body_text and message.assessment_id:
+            _render_alert(message)
+        message.status = MessageStatus.SENDING
+        message.attempts += 1
+        message.last_attempt_at = now
+        # If this sender dies, the row is due again once the lease has passed.
+        message.next_attempt_at = now + SENDING_LEASE
+        fields = ["status", "attempts", "last_attempt_at", "next_attempt_at"]
+        message.save(update_fields=[*fields, "body_text", "body_html"])
+    return message
+
+
+def _record_failure(message: OutboxMessage, exc: BaseException, *, now: dt.datetime) -> None:
+    first = message.first_failed_at or now
+    # A staff notice keeps trying (every few hours at most): it is the one e-mail about the
+    # trouble, and it fails for the same reason as the rest.
+    dead = message.kind != MessageKind.STAFF and now - first >= OUTBOX_DEAD_AFTER
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
+    ).update(
+        status=MessageStatus.DEAD if dead else MessageStatus.FAILED,
+        last_error=_error_text(exc),
+        first_failed_at=first,
+        next_attempt_at=None if dead else now + outbox_backoff(message.attempts),
+    )
+    log = logger.error if dead else logger.warning
+    log(
+        "Outbox message %s %s (attempt %s): %s",
+        message.pk,
+        "is dead after a day of failures" if dead else "failed",
+        message.attempts,
+        exc,
+    )
+
+
+def _send_claimed(message: OutboxMessage, *, now: dt.datetime) -> None:
+    """Deliver a claimed row and record the outcome; re-raises a delivery error."""
+    try:
+        _deliver(message)
+    except Exception as exc:
+        _record_failure(message, exc, now=now)
         raise
-    this_attempt.update(status=MessageStatus.SENT, sent_at=timezone.now(), last_error="")
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
+    ).update(
+        status=MessageStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        first_failed_at=None,
+    )
+
+
+@dataclass
+class FlushResult:
+    sent: int = 0
+    failed: int = 0
+    server_down: bool = False
+
+
+def outbox_flush_due(*, now: dt.datetime | None = None, limit: int = FLUSH_BATCH) -> FlushResult:
+    """Send the rows that are due, oldest due first; then open or close the incident.
+
+    Stops early when the mail server is unreachable (each further row would wait for the
+    same timeout), after `limit` rows, or once `FLUSH_TIME_BUDGET` has passed. `now` is the
+    clock for the schedule (tests pass a simulated one).
+    """
+    now = now or timezone.now()
+    result = FlushResult()
+    started = time.monotonic()
+    while result.sent + result.failed < limit:
+        if time.monotonic() - started > FLUSH_TIME_BUDGET.total_seconds():
+            break
+        message = _claim(OutboxMessage.objects.all(), now=now)
+        if message is None:
+            break
+        try:
+            _send_claimed(message, now=now)
+        except SERVER_DOWN_ERRORS:
+            result.failed += 1
+            result.server_down = True
+            break
+        except Exception:  # recorded on the row and logged; the others go on
+            result.failed += 1
+            continue
+        result.sent += 1
+    outbox_incident_update(now=now)
+    return result
+
+
+def outbox_message_send(*, message: OutboxMessage, now: dt.datetime | None = None) -> OutboxMessage:
+    """Send this one row if it is due (pending, failed and due, or orphaned in sending).
+
+    A row that is sent, dead, not yet due, or being sent by another worker is returned
+    untouched. A delivery error is recorded on the row (failed or dead, next attempt) and
+    re-raised.
+    """
+    now = now or timezone.now()
+    claimed = _claim(OutboxMessage.objects.filter(pk=message.pk), now=now)
+    if claimed is None:
+        return OutboxMessage.objects.get(pk=message.pk)
+    _send_claimed(claimed, now=now)
     claimed.refresh_from_db()
     return claimed
 
 
 @transaction.atomic
 def outbox_message_retry(*, message: OutboxMessage, actor: AbstractBaseUser) -> OutboxMessage:
-    """Queue a failed message for another attempt (from the outbox page), whatever its count."""
+    """Queue a failed or dead message for another attempt now (from the outbox page).
+
+    A dead letter gets a fresh day of retries."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status != MessageStatus.FAILED:
+    if message.status not in (MessageStatus.FAILED, MessageStatus.DEAD):
         raise ValidationError(
-            {"status": f"Only failed messages can be retried; this one is {message.status}."}
+            {
+                "status": "Only failed or dead messages can be retried; "
+                f"this one is {message.get_status_display().lower()}."
+            }
         )
     logger.info("Outbox message %s retry requested by user %s", message.pk, actor.pk)
-    _send_later(message.pk)
+    message.status = MessageStatus.PENDING
+    message.next_attempt_at = timezone.now()
+    message.first_failed_at = None
+    message.save(update_fields=["status", "next_attempt_at", "first_failed_at"])
+    outbox_kick()
     return message
 
 
-def outbox_requeue_due(*, now: dt.datetime) -> list[int]:
-    """Enqueue a send for every message a lost or failed task left behind (see selector)."""
-    due = selectors.outbox_due_for_retry(
-        now=now,
-        retry_after=OUTBOX_RETRY_AFTER,
-        sending_lease=SENDING_LEASE,
-        max_attempts=OUTBOX_MAX_ATTEMPTS,
-    )
-    message_ids = list(due.values_list("pk", flat=True)[:FLUSH_BATCH])
-    for message_id in message_ids:
-        _send_later(message_id)
-    return message_ids
+# --- Telling staff
+
+
+def outbox_incident_update(*, now: dt.datetime) -> OutboxIncident | None:
+    """Open an incident when mail is failing, tell staff once, close it when all is well.
+
+    Failing means: a row (other than a staff notice) is dead, or has been failing for
+    `OUTBOX_STAFF_NOTICE_AFTER`. The staff notice goes to every active staff user once per
+    incident; the page banner (context_processors.outbox_trouble) shows while it is open.
+    """
+    trouble = selectors.outbox_trouble(now=now, failing_for=OUTBOX_STAFF_NOTICE_AFTER)
+    with transaction.atomic():
+        incident = OutboxIncident.objects.select_for_update().filter(is_open=True).first()
+        if not trouble.any:
+            if incident is not None and not selectors.outbox_trouble(now=now).any:
+                incident.is_open = False
+                incident.ended_at = now
+                incident.save(update_fields=["is_open", "ended_at"])
+                logger.info("Outbox incident %s closed: mail is going out again", incident.pk)
+            return None
+        if incident is None:
+            incident = OutboxIncident.objects.create(started_at=trouble.since or now)
+            logger.error(
+                "Outbox incident %s: %s failing, %s dead",
+                incident.pk,
+                trouble.failing,
+                trouble.dead,
+            )
+        if incident.staff_notified_at is None:
+            _staff_notice_queue(incident=incident, trouble=trouble)
+            incident.staff_notified_at = now
+            incident.save(update_fields=["staff_notified_at"])
+    return incident
+
+
+def _staff_notice_queue(*, incident: OutboxIncident, trouble: selectors.OutboxTrouble) -> None:
+    staff = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("pk")
+    context = {
+        "incident": incident,
+        "trouble": trouble,
+        "outbox_url": _site_url(reverse("notifications:outbox")),
+    }
+    queued = 0
+    for user in staff:
+        address = _valid_address(user)
+        if address is None:
+            continue
+        body_text, body_html = _render("outbox_trouble", {**context, "recipient": user})
+        _outbox_queue(
+            dedupe_key=f"outbox-incident:{incident.pk}:{user.pk}",
+            recipient=user,
+            to_address=address,
+            kind=MessageKind.STAFF,
+            subject=f"[Lodestone] Outgoing mail is failing: {trouble.failing} failing, "
+            f"{trouble.dead} dead",
+            body_text=body_text,
+            body_html=body_html,
+        )
+        queued += 1
+    if not queued:
+        logger.error("Outbox incident %s: no active staff user with an address", incident.pk)

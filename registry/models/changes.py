@@ -51,6 +51,11 @@ class ReferenceChange(models.Model):
     last_error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The re-score job's lease: the worker holding it renews it after every chunk; once it
+    # has lapsed the worker is gone and assessments.tasks.rescore_watchdog re-enqueues it.
+    worker = models.CharField(max_length=200, blank=True, help_text="Who holds the job.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

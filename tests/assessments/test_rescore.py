@@ -35,10 +35,14 @@ def test_processing_the_same_change_twice_adds_nothing(world, officer):
     assert done.band_changed_count == 1
     assert Assessment.objects.filter(reference_change=change).count() == 1
     before = (Assessment.objects.count(), TimelineEvent.objects.count())
+    assert rescore_change(change, today=TODAY) is None  # done: nothing to claim
+    # Processed again all the same (a worker lost the job after its last chunk committed).
+    ReferenceChange.objects.filter(pk=change.pk).update(status="failed")
     again = rescore_change(change, today=TODAY)
     assert (Assessment.objects.count(), TimelineEvent.objects.count()) == before
     assert again.done_count == 1
     assert again.band_changed_count == 1
+    assert again.attempts == 2
     a.refresh_from_db()
     assert a.band in ("high", "critical")
     assert a.band != old_band

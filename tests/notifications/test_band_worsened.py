@@ -41,12 +41,12 @@ def parts(message) -> dict[str, str]:
 
 @pytest.mark.smtp
 def test_worsened_band_mails_owner_and_watcher_once_each_with_text_and_html(
-    smtp_server, case, owner, watcher, django_capture_on_commit_callbacks
+    smtp_server, case, owner, watcher, committed
 ):
     change = ReferenceChangeFactory()
     _, assessment = worsened_pair(case=case, new_band="high", reference_change=change)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         queued = band_worsened_notify(assessment=assessment)
 
     assert {m.to_address for m in queued} == {owner.email, watcher.email}
@@ -93,14 +93,12 @@ def test_first_assessment_without_previous_queues_nothing(case):
     assert not OutboxMessage.objects.exists()
 
 
-def test_preference_off_queues_nothing(
-    case, owner, watcher, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_preference_off_queues_nothing(case, owner, watcher, mailoutbox, committed):
     for person in (owner, watcher):
         preference_update(user=person, mode=DeliveryMode.OFF, min_band="low")
     _, assessment = worsened_pair(case=case)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         assert band_worsened_notify(assessment=assessment) == []
 
     assert not OutboxMessage.objects.exists()
@@ -108,13 +106,11 @@ def test_preference_off_queues_nothing(
     assert mailoutbox == []
 
 
-def test_band_below_min_band_sends_no_alert(
-    case, owner, watcher, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_band_below_min_band_sends_no_alert(case, owner, watcher, mailoutbox, committed):
     preference_update(user=owner, mode=DeliveryMode.IMMEDIATE, min_band="critical")
     _, assessment = worsened_pair(case=case, new_band="high")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         queued = band_worsened_notify(assessment=assessment)
 
     assert [m.recipient for m in queued] == [watcher]
@@ -122,12 +118,12 @@ def test_band_below_min_band_sends_no_alert(
 
 
 def test_digest_mode_records_a_digest_item_instead_of_mail(
-    case, owner, watcher, mailoutbox, django_capture_on_commit_callbacks
+    case, owner, watcher, mailoutbox, committed
 ):
     preference_update(user=watcher, mode=DeliveryMode.DIGEST, min_band="medium")
     _, assessment = worsened_pair(case=case)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         queued = band_worsened_notify(assessment=assessment)
 
     assert [m.recipient for m in queued] == [owner]
@@ -138,43 +134,39 @@ def test_digest_mode_records_a_digest_item_instead_of_mail(
 
 @pytest.mark.smtp
 def test_notifying_twice_queues_and_sends_each_alert_once(
-    smtp_server, case, owner, watcher, django_capture_on_commit_callbacks
+    smtp_server, case, owner, watcher, committed
 ):
     _, assessment = worsened_pair(case=case)
 
-    with django_capture_on_commit_callbacks(execute=True) as first:
+    with committed() as first:
         first_run = band_worsened_notify(assessment=assessment)
-    with django_capture_on_commit_callbacks(execute=True) as second:
+    with committed() as second:
         second_run = band_worsened_notify(assessment=assessment)
 
-    assert len(first) == 2
-    assert second == []  # nothing enqueued again
+    assert len(first) == 1  # one kick for the transaction, not one publish per recipient
+    assert len(second) == 0  # nothing queued again, so no kick
     assert {m.pk for m in first_run} == {m.pk for m in second_run}
     assert OutboxMessage.objects.filter(kind=MessageKind.ALERT).count() == 2
     assert len(smtp_server.handler.to(owner.email)) == 1
     assert len(smtp_server.handler.to(watcher.email)) == 1
 
 
-def test_owner_who_also_watches_gets_one_alert(
-    owner, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_owner_who_also_watches_gets_one_alert(owner, mailoutbox, committed):
     case = CaseFactory(owner=owner, watchers=[owner])
     _, assessment = worsened_pair(case=case)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         band_worsened_notify(assessment=assessment)
 
     assert len(mailoutbox) == 1
 
 
-def test_user_without_address_is_skipped(
-    case, owner, watcher, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_user_without_address_is_skipped(case, owner, watcher, mailoutbox, committed):
     watcher.email = ""
     watcher.save()
     _, assessment = worsened_pair(case=case)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         queued = band_worsened_notify(assessment=assessment)
 
     assert [m.recipient for m in queued] == [owner]

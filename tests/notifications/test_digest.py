@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run_digest(django_capture_on_commit_callbacks):
+def run_digest(committed):
     def run() -> int:
-        with django_capture_on_commit_callbacks(execute=True):
+        with committed():
             return digest_send()
 
     return run
@@ -26,14 +26,14 @@ def run_digest(django_capture_on_commit_callbacks):
 
 @pytest.mark.smtp
 def test_digest_mode_user_gets_a_digest_item_then_a_digest_email(
-    smtp_server, run_digest, django_capture_on_commit_callbacks
+    smtp_server, run_digest, committed
 ):
     dora = UserFactory(username="dora")
     preference_update(user=dora, mode=DeliveryMode.DIGEST, min_band="medium")
     case = CaseFactory(reference="SHP-2026-0777", owner=dora)
     _, assessment = worsened_pair(case=case, new_band="critical")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         assert band_worsened_notify(assessment=assessment) == []
     assert smtp_server.messages == []
     item = DigestItem.objects.get(user=dora)
@@ -59,19 +59,17 @@ def test_digest_mode_user_gets_a_digest_item_then_a_digest_email(
     assert len(smtp_server.messages) == 1
 
 
-def test_immediate_user_digest_has_changes_that_were_not_alerted(
-    mailoutbox, run_digest, django_capture_on_commit_callbacks
-):
+def test_immediate_user_digest_has_changes_that_were_not_alerted(mailoutbox, run_digest, committed):
     olga = UserFactory(username="olga")
     case = CaseFactory(reference="SHP-2026-0100", owner=olga)
     calm, worse = worsened_pair(case=case, new_band="high")
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         band_worsened_notify(assessment=worse)
     better = AssessmentFactory(case=case, band="medium", previous=worse)  # improved: no alert
     other = CaseFactory(reference="SHP-2026-0101", owner=olga)
     _, slight = worsened_pair(case=other, new_band="medium")
     preference_update(user=olga, mode=DeliveryMode.IMMEDIATE, min_band="high")
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         assert band_worsened_notify(assessment=slight) == []  # below her min_band
     assert len(mailoutbox) == 1
 
@@ -86,9 +84,7 @@ def test_immediate_user_digest_has_changes_that_were_not_alerted(
     assert calm.pk not in DigestItem.objects.values_list("assessment", flat=True)
 
 
-def test_digest_covers_only_changes_since_the_last_digest(
-    mailoutbox, django_capture_on_commit_callbacks
-):
+def test_digest_covers_only_changes_since_the_last_digest(mailoutbox, committed):
     dora = UserFactory(username="dora")
     preference_update(user=dora, mode=DeliveryMode.DIGEST, min_band="medium")
     case = CaseFactory(owner=dora)
@@ -96,11 +92,11 @@ def test_digest_covers_only_changes_since_the_last_digest(
     now = timezone.now()
     Assessment.objects.filter(pk=old_change.pk).update(created_at=now - dt.timedelta(days=3))
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         assert digest_build_and_queue(now=now) == []  # first digest looks back one day only
 
     newer = AssessmentFactory(case=case, band="medium", previous=old_change)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         [message] = digest_build_and_queue(now=now + dt.timedelta(days=1))
 
     assert list(message.digest_items.values_list("assessment", flat=True)) == [newer.pk]

@@ -38,17 +38,19 @@ SEPARATED = ["alloy", "compound", "magnet", "metal", "oxide", "target"]
 
 @pytest.fixture
 def fake_tasks(monkeypatch):
-    """Stand in for assessments.tasks so the test controls what .delay does."""
+    """Stand in for assessments.tasks so the test controls what publishing does."""
     calls: list[int] = []
     module = types.ModuleType("assessments.tasks")
 
     class Task:
+        name = "assessments.tasks.reference_change_rescore"
         error: Exception | None = None
 
-        def delay(self, pk):
+        def apply_async(self, args=(), kwargs=None, retry=True):
+            assert retry is False  # a request publishes once, never retried
             if Task.error:
                 raise Task.error
-            calls.append(pk)
+            calls.append(*args)
 
     module.reference_change_rescore = Task()
     monkeypatch.setitem(sys.modules, "assessments.tasks", module)
