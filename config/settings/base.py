@@ -139,6 +139,21 @@ MEDIA_ROOT = Path(env("LODESTONE_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded case documents: size and type limits (enforced in shipments.forms).
 DOCUMENT_MAX_BYTES = env.int("LODESTONE_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DOCUMENT_ALLOWED_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "txt"]
+# Uploaded spreadsheets (case import, admin imports): checked before anything parses them
+# (registry/spreadsheets.py). Excel itself holds at most 32,767 characters in a cell.
+LODESTONE_SPREADSHEET_MAX_BYTES = env.int(
+    "LODESTONE_SPREADSHEET_MAX_BYTES", default=10 * 1024 * 1024
+)
+LODESTONE_SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int(
+    "LODESTONE_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+LODESTONE_SPREADSHEET_MAX_RATIO = env.int("LODESTONE_SPREADSHEET_MAX_RATIO", default=100)
+LODESTONE_SPREADSHEET_MAX_ROWS = env.int("LODESTONE_SPREADSHEET_MAX_ROWS", default=100_000)
+LODESTONE_SPREADSHEET_MAX_COLUMNS = env.int("LODESTONE_SPREADSHEET_MAX_COLUMNS", default=100)
+LODESTONE_SPREADSHEET_MAX_CELL_CHARS = env.int(
+    "LODESTONE_SPREADSHEET_MAX_CELL_CHARS", default=32_767
+)
+LODESTONE_SPREADSHEET_MAX_MEMBERS = env.int("LODESTONE_SPREADSHEET_MAX_MEMBERS", default=200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
