@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from registry.models import Element, Producer
-from registry.spreadsheets import spreadsheet_check, spreadsheet_parse
+from registry.spreadsheets import spreadsheet_check
 
 from .choices import CaseStatus, DocumentStatus, DocumentType
 from .models import Case
@@ -223,11 +223,11 @@ class ImportForm(forms.Form):
         ext = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
         if ext not in ("csv", "xlsx"):
             raise ValidationError("Upload a .csv or .xlsx file.")
-        # The guard reads the bytes before anything parses them (limits in settings).
+        # The guard reads the bytes before anything parses them (limits in settings); the
+        # rows are parsed and checked in the background (shipments.tasks).
         facts = spreadsheet_check(file)
         if facts.kind != ext:
             raise ValidationError(
                 f"The file is named .{ext} but its content is {facts.kind.upper()}."
             )
-        self.dataset = spreadsheet_parse(file, facts)
         return file

@@ -154,6 +154,12 @@ LODESTONE_SPREADSHEET_MAX_CELL_CHARS = env.int(
     "LODESTONE_SPREADSHEET_MAX_CELL_CHARS", default=32_767
 )
 LODESTONE_SPREADSHEET_MAX_MEMBERS = env.int("LODESTONE_SPREADSHEET_MAX_MEMBERS", default=200)
+# Case imports run in the background (shipments.tasks): rows per committed chunk, errors kept
+# per job, how long a running job may stand still before its page offers to resume it.
+LODESTONE_IMPORT_CHUNK_SIZE = env.int("LODESTONE_IMPORT_CHUNK_SIZE", default=500)
+LODESTONE_IMPORT_MAX_ERRORS = env.int("LODESTONE_IMPORT_MAX_ERRORS", default=1000)
+LODESTONE_IMPORT_STALE_SECONDS = env.int("LODESTONE_IMPORT_STALE_SECONDS", default=600)
+LODESTONE_IMPORT_TIME_LIMIT = env.int("LODESTONE_IMPORT_TIME_LIMIT", default=3600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
