@@ -8,7 +8,9 @@ class AssessmentsConfig(AppConfig):
         # Provide the lower layers' ports (assessments/entrypoints.py says which and why).
         from assessments import entrypoints
         from registry.ports import rescore_requested
-        from shipments.ports import case_assess
+        from shipments.ports import case_assess, cases_assess, reference_load
 
         rescore_requested.provide(entrypoints.rescore_enqueue)
         case_assess.provide(entrypoints.case_assess)
+        cases_assess.provide(entrypoints.cases_assess)
+        reference_load.provide(entrypoints.reference_load)

@@ -6,6 +6,10 @@
 - `shipments.ports.case_assess` -> `case_assess`: assess a case created or edited, when the
   edit changed something the method reads (`CASE_FIELDS_READ`, derived from the inputs).
 
+- `shipments.ports.cases_assess` -> `cases_assess`: assess cases created in bulk (an import),
+  with `shipments.ports.reference_load` -> `reference_load` loading the reference data once
+  for all of an import's chunks.
+
 Wired by `AssessmentsConfig.ready()`; nothing else in the lower layers calls assessments.
 """
 
@@ -37,3 +41,15 @@ def case_assess(
     if changed is not None and not CASE_FIELDS_READ.intersection(changed):
         return None
     return assessment_run(case=case, trigger=trigger, actor=actor)
+
+
+def cases_assess(*, case_ids, trigger: str, actor=None, reference=None) -> None:
+    from assessments.services import assessments_rescore_batch
+
+    assessments_rescore_batch(case_ids=case_ids, trigger=trigger, actor=actor, reference=reference)
+
+
+def reference_load():
+    from assessments.selectors import ReferenceData
+
+    return ReferenceData.load()

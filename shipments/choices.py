@@ -75,3 +75,16 @@ class TimelineKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     ASSESSED = "assessed", "Assessed"
     NOTE = "note", "Note"
+
+
+class ImportState(models.TextChoices):
+    """A case import job: checked in the background, then (once confirmed) imported."""
+
+    CHECKING = "checking", "Checking"
+    CHECKED = "checked", "Checked, ready to import"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+IMPORT_RUNNING = (ImportState.CHECKING, ImportState.IMPORTING)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import tablib
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from registry.models import Element, Producer
+from registry.spreadsheets import spreadsheet_check
 
 from .choices import CaseStatus, DocumentStatus, DocumentType
 from .models import Case
@@ -211,9 +211,6 @@ class DocumentForm(forms.Form):
         return file
 
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
-
-
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV or XLSX file",
@@ -226,17 +223,11 @@ class ImportForm(forms.Form):
         ext = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
         if ext not in ("csv", "xlsx"):
             raise ValidationError("Upload a .csv or .xlsx file.")
-        if file.size > IMPORT_MAX_BYTES:
-            raise ValidationError("The file is larger than 5 MB; split it.")
-        content = file.read()
-        try:
-            if ext == "csv":
-                text = content.decode("utf-8-sig")
-                self.dataset = tablib.Dataset().load(text, format="csv")
-            else:
-                self.dataset = tablib.Dataset().load(content, format="xlsx")
-        except UnicodeDecodeError as exc:
-            raise ValidationError("The CSV file is not UTF-8 text.") from exc
-        except Exception as exc:
-            raise ValidationError(f"The file could not be read as {ext.upper()}: {exc}") from exc
+        # The guard reads the bytes before anything parses them (limits in settings); the
+        # rows are parsed and checked in the background (shipments.tasks).
+        facts = spreadsheet_check(file)
+        if facts.kind != ext:
+            raise ValidationError(
+                f"The file is named .{ext} but its content is {facts.kind.upper()}."
+            )
         return file

@@ -13,6 +13,7 @@ from .choices import (
     DocumentStatus,
     DocumentType,
     EndUse,
+    ImportState,
     LicenceStatus,
     TimelineKind,
 )
@@ -112,6 +113,14 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    import_job = models.ForeignKey(
+        "shipments.ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The import that created the case, if any.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -240,3 +249,63 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportJob(models.Model):
+    """One uploaded case spreadsheet: who sent it, when, and how far it got.
+
+    The check (every row validated, nothing written) and the import (bulk insert and
+    assessment) run in the background; the page polls these counts.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    state = models.CharField(
+        max_length=10, choices=ImportState.choices, default=ImportState.CHECKING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    checked_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    # Row errors as {"row", "field", "message"}; the first LODESTONE_IMPORT_MAX_ERRORS kept.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True, help_text="An unexpected failure, not a row error.")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    import_started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="import_job_by_user")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checked_rows__lte=F("total_rows"))
+                & Q(imported_rows__lte=F("total_rows")),
+                name="import_job_counts_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} {self.file_name} ({self.get_state_display()})"
+
+
+class ImportJobRow(models.Model):
+    """A row the check found valid, as plain values and ids, for the import to insert."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField(help_text="Spreadsheet row: the header is row 1.")
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["job", "row"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row"], name="import_job_row_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import #{self.job_id} row {self.row}"

@@ -1,4 +1,4 @@
-"""The shipments app's one call upwards (core/ports.py).
+"""The shipments app's calls upwards (core/ports.py), all provided by assessments.
 
 `case_assess(case=, trigger=, actor=, changed=None)`: a case was created or its inputs may
 have moved; assess it inside the caller's transaction. Provided by assessments
@@ -14,4 +14,17 @@ case_assess: Port = Port(
     "shipments.case_assess",
     provided_by="assessments",
     doc="Assess a case now (case=, trigger=, actor=, changed=); None if nothing it reads moved.",
+)
+
+cases_assess: Port = Port(
+    "shipments.cases_assess",
+    provided_by="assessments",
+    doc="Assess many newly created cases in bulk, in the caller's transaction "
+    "(case_ids=, trigger=, actor=, reference=None).",
+)
+
+reference_load: Port = Port(
+    "shipments.reference_load",
+    provided_by="assessments",
+    doc="Load the reference data once, for several cases_assess calls (an opaque value).",
 )

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from registry.models import HSCode
 
 from .filters import CaseFilterSet
-from .models import Case, CaseElement, Document, TimelineEvent
+from .models import Case, CaseElement, Document, ImportJob, TimelineEvent
 
 
 def case_queryset() -> QuerySet[Case]:
@@ -60,3 +60,29 @@ def hs_code_suggestions(*, product_form: str, elements: list[str]) -> list[HSCod
     matching = [c for c in codes if {e.symbol for e in c.elements.all()} & wanted]
     generic = [c for c in codes if not c.elements.all()]
     return matching + generic
+
+
+# --- import jobs: each person sees their own (a superuser sees every one) ----------------
+
+
+def _jobs_visible_to(user) -> QuerySet[ImportJob]:
+    jobs = ImportJob.objects.select_related("created_by")
+    return jobs if user.is_superuser else jobs.filter(created_by=user)
+
+
+def import_jobs_of(user) -> QuerySet[ImportJob]:
+    # The list never shows row errors (up to LODESTONE_IMPORT_MAX_ERRORS each).
+    return _jobs_visible_to(user).defer("errors").order_by("-created_at", "-pk")
+
+
+def import_job_detail(*, pk: int, user) -> ImportJob:
+    return _jobs_visible_to(user).get(pk=pk)
+
+
+def import_job_cases(job: ImportJob) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(import_job=job)
+        .select_related("owner", "producer")
+        .only("pk", "reference", "buyer", "band", "score", "owner__username", "producer__name_en")
+        .order_by("pk")
+    )

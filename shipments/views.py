@@ -18,19 +18,36 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from registry.spreadsheets import SpreadsheetLimits
+
+from .choices import ImportState
 from .filters import DEFAULT_FILTERS
 from .forms import CaseForm, DocumentForm, ImportForm, StatusForm
-from .models import Case, Document
+from .models import Case, Document, ImportJob
 from .resources import CaseResource
 from .selectors import case_detail as select_case_detail
-from .selectors import case_filterset, hs_code_suggestions
-from .services import case_create, case_document_add, case_status_change, case_update, cases_import
+from .selectors import (
+    case_filterset,
+    hs_code_suggestions,
+    import_job_cases,
+    import_job_detail,
+    import_jobs_of,
+)
+from .services import (
+    case_create,
+    case_document_add,
+    case_status_change,
+    case_update,
+    import_job_confirm,
+    import_job_create,
+    import_job_resume,
+    import_job_stale,
+)
 
 PAGE_SIZE = 50
 ASSESSMENT_PANEL = "assessments/_case_assessment.html"
 # The documents checklist is the method's judgement, so assessments renders it.
 CHECKLIST_PANEL = "assessments/_case_checklist.html"
-IMPORT_SESSION_KEY = "shipments_case_import"
 
 view_case = permission_required("shipments.view_case", raise_exception=True)
 add_case = permission_required("shipments.add_case", raise_exception=True)
@@ -232,27 +249,65 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
 @add_case
 @require_http_methods(["GET", "POST"])
 def case_import(request: HttpRequest) -> HttpResponse:
-    """Upload -> dry run (report shown, file kept in the session) -> confirm -> import."""
-    report = None
-    form = ImportForm()
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored = request.session.get(IMPORT_SESSION_KEY)
-        if not stored:
-            messages.error(request, "Upload the file again: the dry run has expired.")
-            return redirect("shipments:case_import")
-        dataset = tablib.Dataset().load(stored, format="json")
-        report = cases_import(actor=request.user, dataset=dataset, dry_run=False)
-        if report.saved:
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(request, f"Imported {len(report.created)} case(s).")
-            return redirect("shipments:case_list")
-    elif request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            report = cases_import(actor=request.user, dataset=form.dataset, dry_run=True)
-            if report.ok:
-                request.session[IMPORT_SESSION_KEY] = form.dataset.export("json")
-    return render(request, "shipments/case_import.html", {"form": form, "report": report})
+    """Upload: the guard checks the file, the job is stored and checked in the background."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(actor=request.user, file=form.cleaned_data["file"])
+        return redirect("shipments:import_job", pk=job.pk)
+    jobs = import_jobs_of(request.user)[:10]
+    context = {"form": form, "jobs": jobs, "limits": SpreadsheetLimits.from_settings()}
+    return render(request, "shipments/case_import.html", context)
+
+
+def _get_job(request: HttpRequest, pk: int) -> ImportJob:
+    try:
+        return import_job_detail(pk=pk, user=request.user)
+    except ImportJob.DoesNotExist as exc:
+        raise Http404("No such import.") from exc
+
+
+def _job_context(request: HttpRequest, job: ImportJob) -> dict:
+    cases = None
+    if job.state == ImportState.DONE:
+        cases = Paginator(import_job_cases(job), PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"job": job, "cases": cases, "stale": import_job_stale(job)}
+
+
+@add_case
+@require_GET
+def import_job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    return render(request, "shipments/import_job.html", _job_context(request, job))
+
+
+@add_case
+@require_GET
+def import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's status panel, polled by htmx while the job runs."""
+    job = _get_job(request, pk)
+    return render(request, "shipments/_import_job_status.html", _job_context(request, job))
+
+
+@add_case
+@require_POST
+def import_job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    try:
+        import_job_confirm(job=job, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("shipments:import_job", pk=pk)
+
+
+@add_case
+@require_POST
+def import_job_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    try:
+        import_job_resume(job=job, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("shipments:import_job", pk=pk)
 
 
 @add_case

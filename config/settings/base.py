@@ -152,6 +152,27 @@ MEDIA_ROOT = Path(env("LODESTONE_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded case documents: size and type limits (enforced in shipments.forms).
 DOCUMENT_MAX_BYTES = env.int("LODESTONE_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DOCUMENT_ALLOWED_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "txt"]
+# Uploaded spreadsheets (case import, admin imports): checked before anything parses them
+# (registry/spreadsheets.py). Excel itself holds at most 32,767 characters in a cell.
+LODESTONE_SPREADSHEET_MAX_BYTES = env.int(
+    "LODESTONE_SPREADSHEET_MAX_BYTES", default=10 * 1024 * 1024
+)
+LODESTONE_SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int(
+    "LODESTONE_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+LODESTONE_SPREADSHEET_MAX_RATIO = env.int("LODESTONE_SPREADSHEET_MAX_RATIO", default=100)
+LODESTONE_SPREADSHEET_MAX_ROWS = env.int("LODESTONE_SPREADSHEET_MAX_ROWS", default=100_000)
+LODESTONE_SPREADSHEET_MAX_COLUMNS = env.int("LODESTONE_SPREADSHEET_MAX_COLUMNS", default=100)
+LODESTONE_SPREADSHEET_MAX_CELL_CHARS = env.int(
+    "LODESTONE_SPREADSHEET_MAX_CELL_CHARS", default=32_767
+)
+LODESTONE_SPREADSHEET_MAX_MEMBERS = env.int("LODESTONE_SPREADSHEET_MAX_MEMBERS", default=200)
+# Case imports run in the background (shipments.tasks): rows per committed chunk, errors kept
+# per job, how long a running job may stand still before its page offers to resume it.
+LODESTONE_IMPORT_CHUNK_SIZE = env.int("LODESTONE_IMPORT_CHUNK_SIZE", default=500)
+LODESTONE_IMPORT_MAX_ERRORS = env.int("LODESTONE_IMPORT_MAX_ERRORS", default=1000)
+LODESTONE_IMPORT_STALE_SECONDS = env.int("LODESTONE_IMPORT_STALE_SECONDS", default=600)
+LODESTONE_IMPORT_TIME_LIMIT = env.int("LODESTONE_IMPORT_TIME_LIMIT", default=3600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

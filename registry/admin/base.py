@@ -1,15 +1,51 @@
 """What every registry admin shares: import/export with a dry run, visible history, and
 writes routed through registry.services so reference changes are recorded."""
 
+import io
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
+
+from registry.spreadsheets import spreadsheet_check
+
+
+class GuardedImportForm(ImportForm):
+    """The admin's import form, with the spreadsheet guard run on the upload before
+    import-export writes it to temporary storage or parses it."""
+
+    def clean_import_file(self):
+        file = self.cleaned_data["import_file"]
+        spreadsheet_check(file)
+        return file
+
+
+class _Guarded:
+    """A format that checks the bytes before tablib parses them: the confirm step re-reads
+    the stored file, and nothing reaches openpyxl or csv unchecked."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        raw = in_stream
+        if isinstance(raw, str):
+            raw = raw.encode(self.encoding or "utf-8")
+        spreadsheet_check(io.BytesIO(raw))
+        return super().create_dataset(in_stream, **kwargs)
+
+
+class GuardedCSV(_Guarded, CSV):
+    pass
+
+
+class GuardedXLSX(_Guarded, XLSX):
+    pass
 
 
 class RegistryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    formats = [CSV, XLSX]
+    formats = [GuardedCSV, GuardedXLSX]
+    import_form_class = GuardedImportForm
     list_per_page = 50
 
     # History is for reading: reverting would bypass the services (and the reference change).
@@ -48,4 +84,4 @@ def yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-__all__ = ["ReadOnlyInlineMixin", "RegistryAdmin", "admin", "yes_no"]
+__all__ = ["GuardedImportForm", "ReadOnlyInlineMixin", "RegistryAdmin", "admin", "yes_no"]

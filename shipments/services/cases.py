@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from registry.models import Element
 from shipments.choices import CaseStatus, LicenceStatus, TimelineKind
 from shipments.models import Case, CaseElement
 from shipments.ports import case_assess
@@ -35,8 +37,16 @@ from shipments.services._common import (
 # --- services -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def case_create(
+@dataclass
+class ValidCase:
+    """A case that passed case_validate: the unsaved row, its elements and watchers."""
+
+    case: Case
+    pairs: list[tuple[Element, Decimal | None]]
+    watchers: list = field(default_factory=list)
+
+
+def case_validate(
     *,
     actor: AbstractBaseUser,
     reference: str,
@@ -60,8 +70,15 @@ def case_create(
     general_licence: bool = False,
     owner: AbstractBaseUser | None = None,
     watchers: Iterable[AbstractBaseUser] = (),
-) -> Case:
-    """Open a case, record who opened it, and assess it (trigger "created")."""
+    existing_references: set[str] | None = None,
+    known_elements: dict[str, Element] | None = None,
+) -> ValidCase:
+    """Every rule a new case must meet (the owner rule included), writing nothing.
+
+    Raises ValidationError keyed by field. Imports pass `existing_references` (lower-cased
+    references already taken, looked up once for the whole file) and `known_elements`, so a
+    row costs no query.
+    """
     case = Case(
         reference=reference,
         buyer=buyer,
@@ -85,31 +102,46 @@ def case_create(
         created_by=actor,
         status=CaseStatus.OPEN,
     )
-    errors = _validate_case(case)
+    errors = _validate_case(case, existing_references=existing_references)
     errors.update(owner_errors(case.owner))
+    pairs: list[tuple[Element, Decimal | None]] = []
     try:
-        pairs = element_shares_clean(elements)
+        pairs = element_shares_clean(elements, known=known_elements)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     _raise(errors)
+    return ValidCase(case=case, pairs=pairs, watchers=list(watchers))
+
+
+@transaction.atomic
+def case_insert(*, actor: AbstractBaseUser, valid: ValidCase) -> Case:
+    """Save a validated case, record who opened it, and assess it (trigger "created")."""
+    case = valid.case
     case.save()
     CaseElement.objects.bulk_create(
-        CaseElement(case=case, element=element, content_share=share) for element, share in pairs
+        CaseElement(case=case, element=element, content_share=share)
+        for element, share in valid.pairs
     )
-    watchers = list(watchers)
-    if watchers:
-        case.watchers.set(watchers)
+    if valid.watchers:
+        case.watchers.set(valid.watchers)
     _event(
         case,
         actor,
         TimelineKind.CREATED,
         f"Case {case.reference} opened",
         fields={name: _display(case, name) for name in CASE_FIELDS},
-        elements=elements_display((e.symbol, s) for e, s in pairs),
+        elements=elements_display((e.symbol, s) for e, s in valid.pairs),
     )
     case_assess(case=case, trigger="created", actor=actor)
     case.refresh_from_db()
     return case
+
+
+@transaction.atomic
+def case_create(*, actor: AbstractBaseUser, **fields: Any) -> Case:
+    """Open a case: case_validate, then case_insert (the same keyword arguments as
+    case_validate, without the import-only lookups)."""
+    return case_insert(actor=actor, valid=case_validate(actor=actor, **fields))
 
 
 def _same(old: Any, new: Any) -> bool:

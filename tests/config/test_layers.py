@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from assessments.ports import band_worsened
 from core.ports import Port
 from registry.ports import rescore_requested
-from shipments.ports import case_assess
+from shipments.ports import case_assess, cases_assess, reference_load
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("config", "api", "benchmarks", "demo", "notifications", "assessments")
@@ -63,6 +63,8 @@ def test_every_port_has_its_provider_once_the_apps_are_ready():
     assert case_assess.provider is not None
     assert rescore_requested.provider.__module__ == "assessments.entrypoints"
     assert case_assess.provider.__module__ == "assessments.entrypoints"
+    assert cases_assess.provider.__module__ == "assessments.entrypoints"
+    assert reference_load.provider.__module__ == "assessments.entrypoints"
     assert band_worsened.provider.__name__ == "band_worsened_queue"
 
 

@@ -132,27 +132,36 @@ def test_missing_columns_are_reported_on_the_header_row(officer, elements):
     assert "Missing columns" in report.errors[0].message
 
 
-def test_an_xlsx_file_round_trips_through_the_import_view(officer_client, elements):
-    data = dataset(GOOD)
+def test_an_xlsx_file_round_trips_through_the_import_pages(
+    officer_client, elements, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("cases.xlsx", data.export("xlsx"))
-    response = officer_client.post("/cases/import/", {"file": upload})
-    assert response.status_code == 200
-    assert b"All rows are valid" in response.content
-    assert not Case.objects.exists()
-    response = officer_client.post("/cases/import/", {"action": "confirm"})
+    upload = SimpleUploadedFile("cases.xlsx", dataset(GOOD).export("xlsx"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post("/cases/import/", {"file": upload})
     assert response.status_code == 302
-    assert Case.objects.filter(reference="IMP-001").exists()
+    page = officer_client.get(response["Location"])
+    assert b"All 1 row are valid" in page.content
+    assert not Case.objects.exists()
+    confirm = page.context["job"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(f"/cases/import/{confirm.pk}/confirm/")
+    assert response.status_code == 302
+    assert Case.objects.filter(reference="IMP-001", import_job=confirm).exists()
 
 
-def test_the_import_view_shows_row_errors(officer_client, elements):
+def test_the_import_pages_show_row_errors(
+    officer_client, elements, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile(
         "cases.csv", dataset({**GOOD, "quantity_kg": "0"}).export("csv").encode()
     )
-    response = officer_client.post("/cases/import/", {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post("/cases/import/", {"file": upload})
+    response = officer_client.get(response["Location"])
     assert b"nothing was saved" in response.content
     assert b"Quantity must be more than zero." in response.content
     assert b"quantity_kg" in response.content
