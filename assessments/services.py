@@ -27,8 +27,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import Value
+from django.db import transaction
 from django.utils import timezone
 
 from assessments.choices import Trigger
@@ -39,13 +38,19 @@ from assessments.ports import Worsened, band_worsened
 from assessments.selectors import (
     ReferenceData,
     assessment_inputs_build_many,
-    cases_for_assessment,
     today_default,
 )
 from assessments.selectors.inputs import cases_for_assessment_list
+from core.db import bulk_create_json
+from core.types import Actor
 from registry.models import ReferenceChange
 from shipments.choices import ACTIVE_STATUSES, BAND_RANK, Band, TimelineKind
 from shipments.models import Case, TimelineEvent
+from shipments.services.assessed import (
+    LatestAssessment,
+    cases_latest_assessment_set,
+    timeline_events_add,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -164,110 +169,6 @@ def _timeline(a: Assessment, old: str | None) -> TimelineEvent:
     )
 
 
-def assessment_run(
-    *,
-    case: Case,
-    trigger: str,
-    actor=None,
-    reference_change: ReferenceChange | None = None,
-    today: dt.date | None = None,
-) -> Assessment:
-    """Assess one case now, store the snapshot and move the case to it.
-
-    Returns the new snapshot; for a reference-change/scheduled run whose result cannot have
-    changed (same inputs hash) or a change already applied to this case, returns the
-    existing snapshot instead. Call it inside the caller's transaction (case create/edit).
-    """
-    Trigger(trigger)  # reject an unknown trigger early
-    today = today_default(today)
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().only("pk", "latest_assessment").get(pk=case.pk)
-        if reference_change is not None:
-            done = Assessment.objects.filter(case=locked, reference_change=reference_change)
-            existing = done.first()
-            if existing is not None:
-                return existing
-        fresh = cases_for_assessment([case.pk]).get()
-        ref = ReferenceData.load(producer_ids=[fresh.producer_id] if fresh.producer_id else [])
-        inputs, versions = ref.build(fresh, today)
-        result = assess(inputs)
-        previous = _latest_rows([fresh]).get(fresh.pk)
-        if _unchanged(trigger, previous, result):
-            return Assessment.objects.get(pk=previous.id)
-        a = _snapshot(
-            case=fresh,
-            inputs=inputs,
-            versions=versions,
-            result=result,
-            trigger=trigger,
-            actor=actor,
-            reference_change=reference_change,
-            previous=previous,
-        )
-        a.full_clean(exclude=["case", "previous", "reference_change", "actor"])
-        a.save()
-        Case.objects.filter(pk=fresh.pk).update(
-            latest_assessment=a, band=a.band, score=a.score, assessed_at=a.created_at
-        )
-        # Keep the caller's object in step with the row.
-        case.latest_assessment, case.band, case.score = a, a.band, a.score
-        case.assessed_at = a.created_at
-        old = previous.band if previous else None
-        _timeline(a, old).save()
-        if _worsened(old, a.band):
-            _alerts_queue([(a, old)])
-    return a
-
-
-def _cases_point_to(snapshots: list[Assessment]) -> None:
-    """Move each case to its new snapshot in one UPDATE ... FROM (VALUES ...).
-
-    Django's bulk_update builds a CASE per column with one branch per row, which
-    PostgreSQL evaluates row by row (quadratic in the chunk size); a VALUES join is linear.
-    """
-    table = Case._meta.db_table
-    rows = [(a.case_id, a.pk, a.band, a.score, a.created_at or timezone.now()) for a in snapshots]
-    for start in range(0, len(rows), 1000):
-        part = rows[start : start + 1000]
-        values = ", ".join(["(%s, %s, %s, %s, %s::timestamptz)"] * len(part))
-        params = [v for row in part for v in row]
-        if connection.vendor != "postgresql":
-            for case_id, pk, band, score, at in part:
-                Case.objects.filter(pk=case_id).update(
-                    latest_assessment_id=pk, band=band, score=score, assessed_at=at
-                )
-            continue
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS c SET latest_assessment_id = v.aid, band = v.band, "  # noqa: S608 - table name from model meta, values parametrised
-                f"score = v.score, assessed_at = v.at FROM (VALUES {values}) "
-                "AS v(cid, aid, band, score, at) WHERE c.id = v.cid",
-                params,
-            )
-
-
-def bulk_create_json(model, objs: list, json_fields: tuple[str, ...]) -> None:
-    """`model.objects.bulk_create(objs, batch_size=1000)`, storing the same values faster.
-
-    On PostgreSQL Django 5.2 sends a bulk insert as one array per column (`UNNEST`), and
-    psycopg quotes every JSON document of such an array with a regular expression in Python:
-    that quoting took about a third of a re-score. A value given as an expression makes
-    Django use a plain `VALUES` list, where each document is one ordinary parameter (the
-    same jsonb is stored). The instances get their plain values back afterwards.
-    """
-    fields = [model._meta.get_field(name) for name in json_fields]
-    plain = [[getattr(obj, f.attname) for f in fields] for obj in objs]
-    for obj, values in zip(objs, plain, strict=True):
-        for f, value in zip(fields, values, strict=True):
-            setattr(obj, f.attname, Value(value, output_field=f))
-    try:
-        model.objects.bulk_create(objs, batch_size=1000)
-    finally:
-        for obj, values in zip(objs, plain, strict=True):
-            for f, value in zip(fields, values, strict=True):
-                setattr(obj, f.attname, value)
-
-
 @dataclass
 class RescoreStats:
     processed: int = 0  # cases looked at (active, found)
@@ -286,11 +187,14 @@ def assessments_rescore_batch(
     reference_change: ReferenceChange | None = None,
     today: dt.date | None = None,
     reference: ReferenceData | None = None,
-    actor=None,
+    actor: Actor = None,
+    active_only: bool = True,
 ) -> RescoreStats:
-    """Re-assess many active cases in one transaction with bulk writes.
+    """Re-assess many cases in one transaction with bulk writes: the one assessment run
+    (`assessment_run` is a batch of one).
 
-    Closed cases are skipped (they keep their last assessment). Queries per call are
+    Closed cases are skipped unless `active_only` is off (they keep their last assessment
+    when a reference change or the sweep passes). Queries per call are
     constant: lock + load cases, latest snapshots, reference data (unless `reference` is
     passed), one bulk insert each for snapshots and timeline events, one bulk update.
     """
@@ -300,12 +204,10 @@ def assessments_rescore_batch(
     if not case_ids:
         return stats
     with transaction.atomic():
-        locked = list(
-            Case.objects.select_for_update()
-            .filter(pk__in=list(case_ids), status__in=ACTIVE_STATUSES)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        candidates = Case.objects.select_for_update().filter(pk__in=list(case_ids))
+        if active_only:
+            candidates = candidates.filter(status__in=ACTIVE_STATUSES)
+        locked = list(candidates.order_by("pk").values_list("pk", flat=True))
         if reference_change is not None:
             done = set(
                 Assessment.objects.filter(
@@ -346,11 +248,14 @@ def assessments_rescore_batch(
         if not snapshots:
             return stats
         bulk_create_json(Assessment, snapshots, ("factors", "versions", "inputs"))
-        _cases_point_to(snapshots)
-        bulk_create_json(
-            TimelineEvent,
-            [_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)],
-            ("data",),
+        cases_latest_assessment_set(
+            rows=[
+                LatestAssessment(a.case_id, a.pk, a.band, a.score, a.created_at or timezone.now())
+                for a in snapshots
+            ]
+        )
+        timeline_events_add(
+            events=[_timeline(a, old) for a, old in zip(snapshots, olds, strict=True)]
         )
         worsened = [
             (a, old) for a, old in zip(snapshots, olds, strict=True) if _worsened(old, a.band)
@@ -364,6 +269,46 @@ def assessments_rescore_batch(
         if worsened:
             _alerts_queue(worsened)
     return stats
+
+
+def assessment_run(
+    *,
+    case: Case,
+    trigger: str,
+    actor: Actor = None,
+    reference_change: ReferenceChange | None = None,
+    today: dt.date | None = None,
+) -> Assessment:
+    """Assess one case now, store the snapshot and move the case to it: a batch of one
+    (`assessments_rescore_batch`), closed cases included.
+
+    Returns the new snapshot; for a reference-change/scheduled run whose result cannot have
+    changed (same inputs hash) or a change already applied to this case, returns the
+    existing snapshot instead. Call it inside the caller's transaction (case create/edit).
+    """
+    with transaction.atomic():
+        producer_id = Case.objects.filter(pk=case.pk).values_list("producer_id", flat=True).get()
+        stats = assessments_rescore_batch(
+            case_ids=[case.pk],
+            trigger=trigger,
+            actor=actor,
+            reference_change=reference_change,
+            today=today,
+            # One case needs the list entries of its own producer only.
+            reference=ReferenceData.load(producer_ids=[producer_id] if producer_id else []),
+            active_only=False,
+        )
+        if stats.assessment_ids:
+            a = Assessment.objects.get(pk=stats.assessment_ids[0])
+        elif reference_change is not None and stats.already_done:
+            a = Assessment.objects.get(case_id=case.pk, reference_change=reference_change)
+        else:
+            latest = Case.objects.values_list("latest_assessment_id", flat=True).get(pk=case.pk)
+            a = Assessment.objects.get(pk=latest)
+    # Keep the caller's object in step with the row.
+    case.latest_assessment, case.band, case.score = a, a.band, a.score
+    case.assessed_at = a.created_at
+    return a
 
 
 @dataclass(frozen=True)

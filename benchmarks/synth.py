@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.roles import OFFICER
 from assessments.models import Assessment
-from assessments.services import bulk_create_json
+from core.db import bulk_create_json
 from registry.choices import ListVersionStatus, QuotaCategory, QuotaKind
 from registry.models import (
     ApprovedListEntry,
@@ -534,7 +534,7 @@ def clone_assessments(
     case_ids: Sequence[int], templates: Sequence[Payload], *, trigger: str, today: dt.date
 ) -> list[int]:
     """Insert one assessment per case from the templates (round robin), the way the re-score
-    writes snapshots (assessments.services.bulk_create_json); returns their ids."""
+    writes snapshots (core.db.bulk_create_json); returns their ids."""
     ids: list[int] = []
     with transaction.atomic():
         for chunk in _chunks(list(case_ids), BATCH):

@@ -51,3 +51,32 @@ def test_second_run_links_previous_and_reports_old_band(world, officer):
         "reference_change_id": None,
     }
     assert f"(was {first.get_band_display()})" in latest.summary
+
+
+def test_a_single_run_is_a_batch_of_one(world, officer):
+    """One implementation: the single run and the batch write the same snapshot."""
+    from assessments.services import assessments_rescore_batch
+
+    case = case_create(officer, producer=world.creg_plant, elements=("Nd", "Dy"))
+    single = assessment_run(case=case, trigger=Trigger.MANUAL, actor=officer, today=TODAY)
+    stats = assessments_rescore_batch(
+        case_ids=[case.pk], trigger=Trigger.MANUAL, actor=officer, today=TODAY
+    )
+    [batch_id] = stats.assessment_ids
+    batch = Assessment.objects.get(pk=batch_id)
+    assert batch.previous_id == single.pk
+    for name in ("band", "score", "inputs_hash", "factors", "versions", "method_version"):
+        assert getattr(batch, name) == getattr(single, name), name
+    events = TimelineEvent.objects.filter(case=case, kind="assessed").order_by("pk")
+    assert [e.data["assessment_id"] for e in events][-2:] == [single.pk, batch.pk]
+
+
+def test_a_closed_case_is_assessed_on_demand_but_not_by_a_rescore(world, officer):
+    from assessments.services import assessments_rescore_batch
+
+    case = case_create(officer, producer=world.creg_plant, elements=("Nd",))
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    assert assessments_rescore_batch(case_ids=[case.pk], trigger=Trigger.SCHEDULED).processed == 0
+    a = assessment_run(case=case, trigger=Trigger.MANUAL, actor=officer, today=TODAY)
+    case.refresh_from_db()
+    assert case.latest_assessment_id == a.pk
