@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
-from assessments.method.factors.documents import document_checklist
-from assessments.method.inputs import AssessmentInputs
 from assessments.models import Assessment
 from assessments.selectors import FactorChange, assessment_diff
+from method.factors.documents import document_checklist
+from method.inputs import AssessmentInputs
 
 FACTOR_LABELS = {
     "product_scope": "Product scope",

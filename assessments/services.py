@@ -31,8 +31,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.choices import Trigger
-from assessments.method import METHOD_VERSION, AssessmentInputs, assess
-from assessments.method.result import AssessmentResult
 from assessments.models import Assessment
 from assessments.ports import Worsened, band_worsened
 from assessments.selectors import (
@@ -43,8 +41,11 @@ from assessments.selectors import (
 from assessments.selectors.inputs import cases_for_assessment_list
 from core.db import bulk_create_json
 from core.types import Actor
+from method import METHOD_VERSION, AssessmentInputs, assess
+from method.choices import band_worsened as _band_worsened
+from method.result import AssessmentResult
 from registry.models import ReferenceChange
-from shipments.choices import ACTIVE_STATUSES, BAND_RANK, Band, TimelineKind
+from shipments.choices import ACTIVE_STATUSES, Band, TimelineKind
 from shipments.models import Case, TimelineEvent
 from shipments.services.assessed import (
     LatestAssessment,
@@ -86,7 +87,7 @@ def _alerts_queue(worsened: list[tuple[Assessment, str]]) -> None:
 
 
 def _worsened(old: str | None, new: str) -> bool:
-    return bool(old) and BAND_RANK[new] > BAND_RANK[old]
+    return _band_worsened(old, new)
 
 
 @dataclass

@@ -471,7 +471,7 @@ def payload_templates(limit: int = 64) -> list[Payload]:
 
 def fallback_payload() -> Payload:
     """A payload from the pure method on a typical case, for before the real path exists."""
-    from assessments.method import (
+    from method import (
         ApprovedListFacts,
         AssessmentInputs,
         CalendarFacts,

@@ -14,9 +14,9 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from assessments.method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
 from demo.cases import BASIC, CASES, EXPIRED_ON, FULL, USERS, VALID_UNTIL
 from demo.registry import load_registry_demo
+from method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
 from registry.loading import load_reference_data
 from registry.models import Element, Producer, WatchList, WatchListEntry
 from registry.services import watch_list_entry_upsert

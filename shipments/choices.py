@@ -1,5 +1,7 @@
 from django.db import models
 
+from method.choices import BANDS
+
 
 class EndUse(models.TextChoices):
     AUTOMOTIVE = "automotive", "Automotive"
@@ -55,16 +57,9 @@ class DocumentStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class Band(models.TextChoices):
-    """Risk bands, in order. Stored on the case (from its latest assessment) for the register."""
-
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
-
-
-BAND_RANK = {Band.LOW: 1, Band.MEDIUM: 2, Band.HIGH: 3, Band.CRITICAL: 4}
+# Risk bands, in order, from the method's own vocabulary (method/choices.py): stored on the
+# case (from its latest assessment) for the register. Order and ranks: method.choices.
+Band = models.TextChoices("Band", [(name.upper(), (name, name.capitalize())) for name in BANDS])
 
 
 class TimelineKind(models.TextChoices):

@@ -12,11 +12,11 @@ from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
-from assessments.method.inputs import (
+from assessments.selectors.inputs import method_settings, today_default
+from method.inputs import (
     WatchEntryFacts,
 )
-from assessments.method.screening import match_party
-from assessments.selectors.inputs import method_settings, today_default
+from method.screening import match_party
 from registry.choices import ListVersionStatus
 from registry.models import (
     ApprovedListVersion,

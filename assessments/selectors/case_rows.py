@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
-from assessments.method.inputs import (
+from method.inputs import (
     CaseFacts,
     DocumentFacts,
     ElementFacts,

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from assessments.method.inputs import AssessmentInputs
 from assessments.selectors.case_rows import (
     CASE_COLUMNS,
     CASE_FIELDS_READ,
@@ -21,6 +20,7 @@ from assessments.selectors.case_rows import (
     cases_for_assessment_list,
 )
 from assessments.selectors.reference import CALENDAR_SPAN, ReferenceData, method_settings
+from method.inputs import AssessmentInputs
 from shipments.models import Case
 
 __all__ = [

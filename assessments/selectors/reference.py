@@ -21,8 +21,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 
-from assessments.method import applicability
-from assessments.method.inputs import (
+from assessments.selectors.case_rows import _related, case_as_of, case_facts_build
+from assessments.selectors.watch import WatchIndex, watch_index
+from method import applicability
+from method.inputs import (
     AllocationFacts,
     ApprovedListFacts,
     AssessmentInputs,
@@ -37,8 +39,6 @@ from assessments.method.inputs import (
     SuspensionFacts,
     canonical_json,
 )
-from assessments.selectors.case_rows import _related, case_as_of, case_facts_build
-from assessments.selectors.watch import WatchIndex, watch_index
 from registry.choices import CalendarDayKind, ListVersionStatus
 from registry.models import (
     ApprovedListEntry,

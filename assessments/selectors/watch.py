@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
-from assessments.method.inputs import (
+from method.inputs import (
     MethodSettings,
     WatchEntryFacts,
 )
-from assessments.method.screening import normalise_party
+from method.screening import normalise_party
 from registry.choices import WatchEntryStatus
 from registry.models import (
     WatchList,

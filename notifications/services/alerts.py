@@ -18,11 +18,11 @@ from django.db import IntegrityError, transaction
 
 from assessments.models import Assessment
 from assessments.ports import Worsened
+from method.choices import BAND_RANK
 from notifications.choices import DeliveryMode, MessageKind
 from notifications.models import DigestItem, NotificationPreference, OutboxMessage
 from notifications.services.kick import outbox_kick
 from notifications.services.rendering import _band_label, _valid_address
-from shipments.choices import BAND_RANK
 from shipments.models import Case
 
 # --- Queueing

@@ -12,9 +12,9 @@ from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from assessments.method.choices import SEVERITY_RANK
 from assessments.models import Assessment
-from shipments.choices import BAND_RANK, Band
+from method.choices import BAND_RANK, SEVERITY_RANK
+from shipments.choices import Band
 from shipments.models import Case
 
 logger = logging.getLogger(__name__)

@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.choices import Trigger
-from assessments.method.inputs import WatchEntryFacts
-from assessments.method.screening import match_party
 from assessments.models import Assessment
 from assessments.selectors import cases_affected_by
 from assessments.selectors.inputs import method_settings
 from assessments.services import assessment_run
 from assessments.tasks import rescore_change
+from method.inputs import WatchEntryFacts
+from method.screening import match_party
 from registry.choices import ChangeKind
 from registry.models import ReferenceChange
 from registry.services import approved_list_publish, approved_list_version_create

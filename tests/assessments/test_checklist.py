@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from assessments.choices import Trigger
-from assessments.method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
 from assessments.presenters import case_checklist
 from assessments.services import assessment_run
+from method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
 from shipments.models import Case, Document
 from tests.assessments.factories import case_create
 

@@ -15,13 +15,13 @@ from assessments.choices import Trigger
 from assessments.models import Assessment
 from assessments.services import assessments_rescore_batch
 from config.celery_app import app
+from method.choices import BAND_RANK
 from notifications.choices import MessageKind
 from notifications.models import OutboxMessage
 from notifications.services import band_worsened_notify
 from registry.models import ApprovedListVersion, ReferenceChange
 from registry.services import approved_list_publish, reference_change_record
 from registry.services.keys import ChangeKeys
-from shipments.choices import BAND_RANK
 from tests.assessments.factories import case_create, world_create
 from tests.conftest import broker_at, database_url_for_workers
 from tests.notifications.factories import CaseFactory, UserFactory, worsened_pair

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.method import AssessmentInputs, MethodSettings, prefilter
 from assessments.selectors import (
     assessment_inputs_build,
     assessment_inputs_build_many,
@@ -12,6 +11,7 @@ from assessments.selectors import (
     cases_for_assessment,
     watch_index,
 )
+from method import AssessmentInputs, MethodSettings, prefilter
 from registry.models import ApprovedListVersion, Producer, QuotaAllocation, QuotaUtilisation
 from registry.services.keys import ChangeKeys, group_ids_with_predecessors
 from tests.assessments.factories import case_create, change_create

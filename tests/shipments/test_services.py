@@ -149,13 +149,13 @@ def test_the_fields_the_method_reads_are_derived_from_its_inputs():
     re-assessed exactly when the method reads it."""
     import dataclasses
 
-    from assessments.method.inputs import CaseFacts, LicenceFacts
     from assessments.selectors.case_rows import (
         CASE_FACT_COLUMNS,
         CASE_FACT_RELATIONS,
         CASE_FIELDS_READ,
         LICENCE_FACT_COLUMNS,
     )
+    from method.inputs import CaseFacts, LicenceFacts
 
     assert {f.name for f in dataclasses.fields(CaseFacts)} == {
         *CASE_FACT_COLUMNS,

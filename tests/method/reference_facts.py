@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from assessments.method import (
+from method import (
     AllocationFacts,
     ApprovedListFacts,
     AssessmentInputs,
@@ -28,7 +28,7 @@ from assessments.method import (
     SuspensionFacts,
     WatchEntryFacts,
 )
-from assessments.method.choices import INDIVIDUAL_LICENCE_DOCUMENTS
+from method.choices import INDIVIDUAL_LICENCE_DOCUMENTS
 
 D = dt.date.fromisoformat
 

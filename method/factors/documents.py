@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from assessments.method.choices import (
+from method.choices import (
     CERTIFICATE_DOCUMENTS,
     DOCUMENT_LABELS,
     GENERAL_LICENCE_DOCUMENTS,
     INDIVIDUAL_LICENCE_DOCUMENTS,
     Severity,
 )
-from assessments.method.factors.context import Context, build_context, joined
-from assessments.method.inputs import AssessmentInputs, DocumentFacts
-from assessments.method.result import Evidence, FactorResult, worst
+from method.factors.context import Context, build_context, joined
+from method.inputs import AssessmentInputs, DocumentFacts
+from method.result import Evidence, FactorResult, worst
 
 FACTOR = "documents"
 _COUNTING = ("provided", "verified")

@@ -8,13 +8,13 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.method import AssessmentInputs, DocumentFacts, LicenceFacts, assess
-from assessments.method.choices import BAND_RANK, FACTORS, SEVERITIES, SEVERITY_RANK
-from assessments.method.engine import BAND_BASE, band_for, score_for
-from assessments.method.factors import build_context
-from assessments.method.factors.documents import required_documents
-from assessments.method.result import FactorResult
-from tests.assessments.method.strategies import inputs
+from method import AssessmentInputs, DocumentFacts, LicenceFacts, assess
+from method.choices import BAND_RANK, FACTORS, SEVERITIES, SEVERITY_RANK
+from method.engine import BAND_BASE, band_for, score_for
+from method.factors import build_context
+from method.factors.documents import required_documents
+from method.result import FactorResult
+from tests.method.strategies import inputs
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

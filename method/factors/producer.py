@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assessments.method.factors.context import Context
-from assessments.method.factors.quota_cycle import cycle_used
-from assessments.method.inputs import ApprovedListFacts, ProducerFacts
-from assessments.method.result import Evidence, FactorResult, worst
+from method.factors.context import Context
+from method.factors.quota_cycle import cycle_used
+from method.inputs import ApprovedListFacts, ProducerFacts
+from method.result import Evidence, FactorResult, worst
 
 FACTOR = "producer_eligibility"
 _STATUS_WORDS = {

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assessments.method.choices import BAND_RANK, BANDS, FACTORS, SEVERITY_RANK, Band
-from assessments.method.factors import (
+from method.choices import BAND_RANK, BANDS, FACTORS, SEVERITY_RANK, Band
+from method.factors import (
     Context,
     build_context,
     documents,
@@ -26,9 +26,9 @@ from assessments.method.factors import (
     product_scope,
     quota_headroom,
 )
-from assessments.method.factors.licence import decision_due
-from assessments.method.inputs import AssessmentInputs
-from assessments.method.result import AssessmentResult, FactorResult
+from method.factors.licence import decision_due
+from method.inputs import AssessmentInputs
+from method.result import AssessmentResult, FactorResult
 
 METHOD_VERSION = "2026.11-2"
 

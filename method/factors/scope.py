@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assessments.method.applicability import MeasureStatus
-from assessments.method.factors.context import (
+from method.applicability import MeasureStatus
+from method.factors.context import (
     Context,
     element_list,
     joined,
     measure_evidence,
     short_title,
 )
-from assessments.method.result import FactorResult, worst
+from method.result import FactorResult, worst
 
 FACTOR = "product_scope"
 # A suspension ending this soon after the ship date is worth a note: a slip puts the

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from assessments.method.applicability import MeasureStatus, licence_required, measure_statuses
-from assessments.method.choices import SEPARATED_FORMS
-from assessments.method.inputs import AssessmentInputs, CaseFacts, MeasureFacts
-from assessments.method.result import Evidence, unverified_suffix
+from method.applicability import MeasureStatus, licence_required, measure_statuses
+from method.choices import SEPARATED_FORMS
+from method.inputs import AssessmentInputs, CaseFacts, MeasureFacts
+from method.result import Evidence, unverified_suffix
 
 
 @dataclass(frozen=True, slots=True)

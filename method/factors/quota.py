@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessments.method.choices import Severity
-from assessments.method.factors.context import Context
-from assessments.method.factors.quota_cycle import CycleUsed, Holding, cycle_used, holding
-from assessments.method.result import FactorResult, worst
+from method.choices import Severity
+from method.factors.context import Context
+from method.factors.quota_cycle import CycleUsed, Holding, cycle_used, holding
+from method.result import FactorResult, worst
 
 FACTOR = "quota_headroom"
 _FULL = 1.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.method import CalendarFacts, add_working_days, working_days_between
-from tests.assessments.method.reference_facts import CALENDAR, WORKING_DAY_EXAMPLES, D
+from method import CalendarFacts, add_working_days, working_days_between
+from tests.method.reference_facts import CALENDAR, WORKING_DAY_EXAMPLES, D
 
 
 @pytest.mark.parametrize(("received", "day_45"), WORKING_DAY_EXAMPLES)

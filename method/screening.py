@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from assessments.method.inputs import MethodSettings, WatchEntryFacts
+from method.inputs import MethodSettings, WatchEntryFacts
 
 # Longest first, so "股份有限公司" is removed whole rather than leaving "股份".
 _CJK_SUFFIXES = (

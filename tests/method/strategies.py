@@ -6,7 +6,7 @@ import dataclasses
 
 from hypothesis import strategies as st
 
-from assessments.method import (
+from method import (
     AllocationFacts,
     AssessmentInputs,
     CaseFacts,
@@ -15,7 +15,7 @@ from assessments.method import (
     MethodSettings,
     QuotaFacts,
 )
-from assessments.method.choices import (
+from method.choices import (
     ALLOCATION_CATEGORIES,
     ALLOCATION_KINDS,
     DOCUMENT_STATUSES,
@@ -26,7 +26,7 @@ from assessments.method.choices import (
     PRODUCT_FORMS,
     QUOTA_CONFIDENCES,
 )
-from tests.assessments.method.reference_facts import (
+from tests.method.reference_facts import (
     CALENDAR,
     FALLBACK_2024,
     GOLDEN_DRAGON,

@@ -5,15 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from assessments.method import (
+from method import (
     AssessmentInputs,
     AssessmentResult,
     LicenceFacts,
     add_working_days,
     assess,
 )
-from assessments.method.choices import BAND_RANK, SEVERITY_RANK
-from tests.assessments.method.reference_facts import (
+from method.choices import BAND_RANK, SEVERITY_RANK
+from tests.method.reference_facts import (
     CALENDAR,
     GOLDEN_DRAGON,
     HUAMEI,

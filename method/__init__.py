@@ -4,8 +4,8 @@ Pure by design (no Django, no I/O, no clock): `today` and `as_of` are inputs, so
 assessment replays from its stored inputs to the same result. See docs/method.md.
 """
 
-from assessments.method.engine import METHOD_VERSION, assess
-from assessments.method.inputs import (
+from method.engine import METHOD_VERSION, assess
+from method.inputs import (
     AllocationFacts,
     ApprovedListFacts,
     AssessmentInputs,
@@ -23,9 +23,9 @@ from assessments.method.inputs import (
     WatchEntryFacts,
     canonical_json,
 )
-from assessments.method.result import AssessmentResult, Evidence, FactorResult
-from assessments.method.screening import Match, match_party, normalise_party, prefilter
-from assessments.method.workdays import WorkdayCount, add_working_days, working_days_between
+from method.result import AssessmentResult, Evidence, FactorResult
+from method.screening import Match, match_party, normalise_party, prefilter
+from method.workdays import WorkdayCount, add_working_days, working_days_between
 
 __all__ = [
     "METHOD_VERSION",

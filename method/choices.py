@@ -75,6 +75,12 @@ BANDS: tuple[Band, ...] = ("low", "medium", "high", "critical")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 BAND_RANK: dict[str, int] = {name: rank for rank, name in enumerate(BANDS)}
 
+
+def band_worsened(old: str | None, new: str) -> bool:
+    """Whether `new` is a worse band than `old` (a first band is no worsening)."""
+    return bool(old) and BAND_RANK[new] > BAND_RANK[old]
+
+
 # Documents of a MOFCOM dual-use licence file (licensing.yaml application_documents,
 # required ones only), in the order an officer assembles them.
 INDIVIDUAL_LICENCE_DOCUMENTS = (

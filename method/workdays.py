@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assessments.method.inputs import CalendarFacts
+from method.inputs import CalendarFacts
 
 _ONE_DAY = dt.timedelta(days=1)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assessments.method import METHOD_VERSION, assess
-from assessments.method.engine import band_for, score_for
-from assessments.method.result import FactorResult
-from tests.assessments.method.reference_facts import make_case, make_inputs
+from method import METHOD_VERSION, assess
+from method.engine import band_for, score_for
+from method.result import FactorResult
+from tests.method.reference_facts import make_case, make_inputs
 
 NAMES = (
     "product_scope",

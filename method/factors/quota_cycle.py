@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessments.method.factors.context import QuotaBasis
-from assessments.method.inputs import AllocationFacts, QuotaFacts
-from assessments.method.result import Evidence, unverified_suffix
+from method.factors.context import QuotaBasis
+from method.inputs import AllocationFacts, QuotaFacts
+from method.result import Evidence, unverified_suffix
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from assessments.method.choices import Severity
-from assessments.method.factors.context import Context
-from assessments.method.inputs import WatchEntryFacts
-from assessments.method.result import Evidence, FactorResult, unverified_suffix, worst
-from assessments.method.screening import Match, match_party
+from method.choices import Severity
+from method.factors.context import Context
+from method.inputs import WatchEntryFacts
+from method.result import Evidence, FactorResult, unverified_suffix, worst
+from method.screening import Match, match_party
 
 FACTOR = "end_use"
 _CASE_BY_CASE = ("semiconductors", "aerospace")

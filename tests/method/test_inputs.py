@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assessments.method import (
+from method import (
     AllocationFacts,
     AssessmentInputs,
     CaseFacts,
@@ -15,7 +15,7 @@ from assessments.method import (
     MethodSettings,
     QuotaFacts,
 )
-from tests.assessments.method.reference_facts import licensed_dy_case, make_inputs
+from tests.method.reference_facts import licensed_dy_case, make_inputs
 
 
 def test_dates_serialise_as_iso_strings() -> None:

@@ -13,8 +13,8 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from assessments.method._codec import PlainMixin
-from assessments.method.choices import (
+from method._codec import PlainMixin
+from method.choices import (
     ALLOCATION_CATEGORIES,
     ALLOCATION_KINDS,
     DOCUMENT_STATUSES,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from assessments.method._codec import PlainMixin
-from assessments.method.choices import (
+from method._codec import PlainMixin
+from method.choices import (
     BANDS,
     FACTORS,
     SEVERITIES,

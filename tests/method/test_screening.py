@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.method import MethodSettings, match_party, normalise_party, prefilter
-from tests.assessments.method.reference_facts import (
+from method import MethodSettings, match_party, normalise_party, prefilter
+from tests.method.reference_facts import (
     AEROVIRONMENT,
     ALLIANT,
     GIBBS,
@@ -90,12 +90,12 @@ def test_prefilter_keeps_only_candidates_of_any_party() -> None:
 
 
 def _edge():
-    from assessments.method import WatchEntryFacts
+    from method import WatchEntryFacts
 
     return WatchEntryFacts(10, "uel", "Unreliable Entity List", "Edge Autonomy Operations LLC")
 
 
 def _pacific_rim():
-    from assessments.method import WatchEntryFacts
+    from method import WatchEntryFacts
 
     return WatchEntryFacts(11, "uel", "Unreliable Entity List", "Pacific Rim Defense")

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from assessments.method import (
+from method import (
     AllocationFacts,
     DocumentFacts,
     LicenceFacts,
@@ -14,8 +14,8 @@ from assessments.method import (
     SuspensionFacts,
     assess,
 )
-from assessments.method.choices import GENERAL_LICENCE_DOCUMENTS
-from tests.assessments.method.reference_facts import (
+from method.choices import GENERAL_LICENCE_DOCUMENTS
+from tests.method.reference_facts import (
     ALL_DOCUMENTS,
     CALENDAR,
     ECL_2020,

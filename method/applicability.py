@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assessments.method.inputs import CaseFacts, MeasureFacts, SuspensionFacts
+from method.inputs import CaseFacts, MeasureFacts, SuspensionFacts
 
 _NOT_LICENSABLE_LAYERS = ("suspension",)
 

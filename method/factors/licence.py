@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assessments.method.factors.context import (
+from method.factors.context import (
     Context,
     element_list,
     joined,
     measure_evidence,
     short_title,
 )
-from assessments.method.result import Evidence, FactorResult
-from assessments.method.workdays import WorkdayCount, add_working_days
+from method.result import Evidence, FactorResult
+from method.workdays import WorkdayCount, add_working_days
 
 FACTOR = "licence"
 
