@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from assessments.models import Assessment
 from method.choices import BAND_RANK, SEVERITY_RANK
+from method.diff import FactorChange
+from method.diff import factor_changes as method_factor_changes
 from shipments.choices import Band
 from shipments.models import Case
 
@@ -23,54 +25,15 @@ logger = logging.getLogger(__name__)
 # --- Rendering helpers
 
 
-@dataclass(frozen=True, slots=True)
-class FactorChange:
-    """A factor whose severity differs between two assessments."""
-
-    factor: str
-    label: str
-    old_severity: str
-    new_severity: str
-    reason: str
-    evidence: tuple[str, ...]
-    next_steps: tuple[str, ...]
-
-    @property
-    def worsened(self) -> bool:
-        return SEVERITY_RANK[self.new_severity] > SEVERITY_RANK[self.old_severity]
-
-
 def factor_changes(previous_factors: list[dict], factors: list[dict]) -> list[FactorChange]:
-    """The factors whose severity changed, worst new severity first.
-
-    A factor missing on one side counts as severity "none" there; its reason then comes
-    from the side that has it.
-    """
-    old = {item["factor"]: item for item in previous_factors or []}
-    new = {item["factor"]: item for item in factors or []}
-    names = [*new, *(name for name in old if name not in new)]
-    changes = []
-    for name in names:
-        old_severity = old.get(name, {}).get("severity", "none")
-        new_severity = new.get(name, {}).get("severity", "none")
-        if old_severity == new_severity:
-            continue
-        source = new.get(name) or old[name]
-        changes.append(
-            FactorChange(
-                factor=name,
-                label=name.replace("_", " ").capitalize(),
-                old_severity=old_severity,
-                new_severity=new_severity,
-                reason=source.get("reason", ""),
-                evidence=tuple(
-                    e.get("label", "") if isinstance(e, dict) else str(e)
-                    for e in source.get("evidence") or ()
-                ),
-                next_steps=tuple(source.get("next_steps") or ()),
-            )
-        )
-    changes.sort(key=lambda change: -SEVERITY_RANK.get(change.new_severity, 0))
+    """What an alert shows: the factors whose severity changed (method.diff), worst new
+    severity first; a factor missing on one side counts as severity "none" there."""
+    changes = [
+        replace(c, old_severity=c.old_severity or "none", new_severity=c.new_severity or "none")
+        for c in method_factor_changes(previous_factors, factors)
+        if c.severity_changed
+    ]
+    changes.sort(key=lambda change: -SEVERITY_RANK[change.new_severity])
     return changes
 
 
