@@ -16,11 +16,13 @@ Wired by `AssessmentsConfig.ready()`; nothing else in the lower layers calls ass
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from assessments.models import Assessment
 from assessments.selectors.case_rows import CASE_FIELDS_READ
 from core.broker import task_publish
+from core.types import Actor
+from shipments.models import Case
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ def rescore_enqueue(*, change_id: int) -> None:
 
 
 def case_assess(
-    *, case, trigger: str, actor=None, changed: Iterable[str] | None = None
+    *, case: Case, trigger: str, actor: Actor = None, changed: Iterable[str] | None = None
 ) -> Assessment | None:
     """Assess `case` unless `changed` names only fields the method does not read."""
     from assessments.services import assessment_run
@@ -43,7 +45,9 @@ def case_assess(
     return assessment_run(case=case, trigger=trigger, actor=actor)
 
 
-def cases_assess(*, case_ids, trigger: str, actor=None, reference=None) -> None:
+def cases_assess(
+    *, case_ids: Sequence[int], trigger: str, actor: Actor = None, reference=None
+) -> None:
     from assessments.services import assessments_rescore_batch
 
     assessments_rescore_batch(case_ids=case_ids, trigger=trigger, actor=actor, reference=reference)

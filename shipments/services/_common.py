@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
+from core.types import Actor
 from registry.models import Element
 from shipments.models import CASE_INPUT_FIELDS, Case, TimelineEvent
 
@@ -59,7 +60,7 @@ def _users_display(users: Iterable) -> str:
     return ", ".join(sorted(u.get_username() for u in users)) or EMPTY
 
 
-def _event(case: Case, actor, kind: str, summary: str, **data: Any) -> TimelineEvent:
+def _event(case: Case, actor: Actor, kind: str, summary: str, **data: Any) -> TimelineEvent:
     event = TimelineEvent(case=case, actor=actor, kind=kind, summary=summary[:500], data=data)
     event.full_clean()
     event.save()

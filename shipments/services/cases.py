@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from core.types import Actor
 from registry.models import Element
 from shipments.choices import CaseStatus, LicenceStatus, TimelineKind
 from shipments.models import Case, CaseElement
@@ -240,7 +241,7 @@ def _norm(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).normalize()
 
 
-def _watchers_set(*, case: Case, actor, watchers: Iterable) -> bool:
+def _watchers_set(*, case: Case, actor: Actor, watchers: Iterable) -> bool:
     old = list(case.watchers.all())
     new = list(watchers)
     if {u.pk for u in old} == {u.pk for u in new}:
