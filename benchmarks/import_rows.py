@@ -32,7 +32,7 @@ def main() -> None:
     from django.contrib.auth.models import Group
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
-    from registry.roles import OFFICER
+    from accounts.roles import OFFICER
 
     from registry.models import Element, Producer
     from registry.spreadsheets import spreadsheet_check

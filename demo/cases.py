@@ -21,7 +21,7 @@ USERS = [
     ("admin", None, {"is_staff": True, "is_superuser": True, "first_name": "Ada"}),
 ]
 
-# Demo producers from registry.demo (matched by English name; missing ones mean "not declared").
+# Demo producers from demo.registry (matched by English name; missing ones mean "not declared").
 NORTH_1 = "Baotou Demo Rare Earth Separation Plant No. 1"
 NORTH_2 = "Baotou Demo Rare Earth Separation Plant No. 2"  # suspended on the 2026 list
 NORTH_METAL = "Inner Mongolia Demo RE Metals"
