@@ -32,8 +32,8 @@ def main() -> None:
     from django.contrib.auth.models import Group
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
-    from accounts.roles import OFFICER
 
+    from accounts.roles import OFFICER
     from registry.models import Element, Producer
     from registry.spreadsheets import spreadsheet_check
     from shipments.importing import IMPORT_COLUMNS
