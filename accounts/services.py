@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from knox.models import AuthToken
 
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def api_token_create(*, user) -> tuple[AuthToken, str]:
+def api_token_create(*, user: AbstractBaseUser) -> tuple[AuthToken, str]:
     """A new token for `user`; the raw key is returned here and never stored."""
     token, key = AuthToken.objects.create(user=user)
     logger.info("API token %s created for %s", token.token_key, user.get_username())
@@ -24,7 +25,7 @@ def api_token_create(*, user) -> tuple[AuthToken, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, user, digest: str) -> bool:
+def api_token_revoke(*, user: AbstractBaseUser, digest: str) -> bool:
     """Revoke one of `user`'s own tokens; False when they have no such token."""
     deleted, _ = AuthToken.objects.filter(user=user, digest=digest).delete()
     if deleted:
@@ -33,7 +34,7 @@ def api_token_revoke(*, user, digest: str) -> bool:
 
 
 @transaction.atomic
-def api_tokens_revoke_all(*, user, reason: str) -> int:
+def api_tokens_revoke_all(*, user: AbstractBaseUser, reason: str) -> int:
     deleted, _ = AuthToken.objects.filter(user=user).delete()
     if deleted:
         logger.info("%s API token(s) of %s revoked: %s", deleted, user.get_username(), reason)

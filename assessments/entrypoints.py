@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from assessments.models import Assessment
 from assessments.selectors.case_rows import CASE_FIELDS_READ
+from assessments.selectors.reference import ReferenceData
 from core.broker import task_publish
 from core.types import Actor
 from shipments.models import Case
@@ -46,7 +47,11 @@ def case_assess(
 
 
 def cases_assess(
-    *, case_ids: Sequence[int], trigger: str, actor: Actor = None, reference=None
+    *,
+    case_ids: Sequence[int],
+    trigger: str,
+    actor: Actor = None,
+    reference: ReferenceData | None = None,
 ) -> None:
     from assessments.services import assessments_rescore_batch
 

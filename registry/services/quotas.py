@@ -1,10 +1,11 @@
 """Quota cycles, batches, group allocations and reported utilisation."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 
 from core.types import Actor
@@ -15,6 +16,7 @@ from registry.models import (
     QuotaBatch,
     QuotaCycle,
     QuotaUtilisation,
+    ReferenceChange,
 )
 
 from ._common import apply_changes
@@ -209,8 +211,12 @@ def quota_allocation_delete(*, allocation: QuotaAllocation, actor: Actor = None)
 
 
 def allocation_change_record(
-    *, allocations, actor: Actor = None, details: dict | None = None, source=None
-):
+    *,
+    allocations: Iterable[QuotaAllocation],
+    actor: Actor = None,
+    details: dict | None = None,
+    source: models.Model | None = None,
+) -> ReferenceChange | None:
     """One reference change covering several allocations (a service call or an import)."""
     allocations = list(allocations)
     if not allocations:

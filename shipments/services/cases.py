@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from core.types import Actor
-from registry.models import Element
+from registry.models import Element, Producer
 from shipments.choices import CaseStatus, LicenceStatus, TimelineKind
 from shipments.models import Case, CaseElement
 from shipments.ports import case_assess
@@ -59,7 +59,7 @@ def case_validate(
     end_use: str,
     end_user: str,
     elements: ElementShares,
-    producer=None,
+    producer: Producer | None = None,
     supplier_text: str = "",
     hs_code: str = "",
     consignee: str = "",

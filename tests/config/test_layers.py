@@ -81,3 +81,25 @@ def test_a_port_without_provider_fails_loudly_and_takes_one_provider():
     assert port(x=1) == 2
     with pytest.raises(ImproperlyConfigured, match="already has a provider"):
         port.provide(lambda *, x: x)
+
+
+def _service_functions():
+    import ast
+
+    for path in sorted(ROOT.glob("*/services/*.py")) + sorted(ROOT.glob("*/services.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                yield path.relative_to(ROOT), node
+
+
+def test_services_take_typed_keyword_arguments_and_writes_take_only_keywords():
+    untyped, positional = [], []
+    for path, fn in _service_functions():
+        untyped += [f"{path}:{fn.name}({a.arg})" for a in fn.args.kwonlyargs if not a.annotation]
+        writes = any(
+            "atomic" in getattr(d, "attr", getattr(d, "id", "")) for d in fn.decorator_list
+        )
+        if writes and fn.args.args:
+            positional.append(f"{path}:{fn.name}")
+    assert untyped == []
+    assert positional == []
