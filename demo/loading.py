@@ -54,6 +54,7 @@ def demo_load() -> DemoReport:
             case_load(spec=spec, owner=owner, users=users, index=i)
         created += 1
     reference_change_load(staff=users["staff"])
+    imports_load(officer=users["officer"])
     return DemoReport(
         users=len(users),
         created=created,
@@ -168,3 +169,48 @@ def _expiry(doc_type: str, spec: dict) -> dt.date | None:
     if doc_type in (DocumentType.END_USER_CERTIFICATE, DocumentType.END_USE_CERTIFICATE):
         return VALID_UNTIL
     return None
+
+
+# Two background imports as an officer would upload them: one imported, one refused.
+IMPORT_ROWS = [
+    {"reference": "DEMO-IMP-001", "buyer": "Kansai Motor Components K.K.",
+     "exporter": "Shanghai Demo Rare Earth Trading Co.", "product_form": "oxide",
+     "elements": "Nd:75, Pr:25", "quantity_kg": "500", "destination": "JP",
+     "end_use": "automotive", "end_user": "Kansai Motor Components K.K.",
+     "planned_ship_date": "2027-02-15", "licence_status": "not_required"},
+    {"reference": "DEMO-IMP-002", "buyer": "Bavaria Servo GmbH",
+     "exporter": "Ningbo Demo Magnetics Co.", "product_form": "magnet",
+     "elements": "Nd:28, Pr:7, Dy:4, Tb:1", "quantity_kg": "1200", "destination": "DE",
+     "end_use": "industrial", "end_user": "Bavaria Servo GmbH",
+     "planned_ship_date": "2027-03-01", "licence_status": "applied",
+     "licence_applied_on": "2026-11-20"},
+]  # fmt: skip
+
+
+def _import_file(name: str, rows: list[dict]) -> ContentFile:
+    import tablib
+
+    from shipments.importing import IMPORT_COLUMNS
+
+    data = tablib.Dataset(headers=list(IMPORT_COLUMNS))
+    for row in rows:
+        data.append([row.get(column, "") for column in IMPORT_COLUMNS])
+    return ContentFile(data.export("csv").encode(), name=name)
+
+
+def imports_load(*, officer) -> None:
+    """A checked-and-imported file and a file refused for one bad row (row 3: an element
+    that is not a rare earth), so the import pages have history. Done once."""
+    from shipments.choices import ImportState
+    from shipments.models import ImportJob
+    from shipments.services import import_job_confirm, import_job_create
+
+    if ImportJob.objects.filter(file_name__startswith="demo-").exists():
+        return
+    good = import_job_create(actor=officer, file=_import_file("demo-magnet-book.csv", IMPORT_ROWS))
+    good = ImportJob.objects.get(pk=good.pk)
+    if good.state == ImportState.CHECKED:  # in process; with a broker a worker does it later
+        import_job_confirm(job=good, actor=officer)
+    bad_rows = [{**row, "reference": row["reference"].replace("IMP", "IMX")} for row in IMPORT_ROWS]
+    bad_rows[1] = {**bad_rows[1], "elements": "Nd:28, Fe:60"}
+    import_job_create(actor=officer, file=_import_file("demo-with-an-error.csv", bad_rows))
