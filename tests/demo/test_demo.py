@@ -7,11 +7,13 @@ from demo.loading import demo_load
 from notifications.models import OutboxMessage
 from registry.models import ReferenceChange
 from shipments.models import Case, ImportJob
+from tests.conftest import ensure_role_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_demo_book_loads_once_with_every_capability():
+    ensure_role_groups()  # an earlier transactional test's flush may have removed them
     first = demo_load()
     assert first.users == 5
     assert first.demo_cases == Case.objects.filter(reference__startswith="DEMO-").count()
