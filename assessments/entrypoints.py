@@ -15,7 +15,6 @@ Wired by `AssessmentsConfig.ready()`; nothing else in the lower layers calls ass
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 
 from assessments.models import Assessment
@@ -24,8 +23,6 @@ from assessments.selectors.reference import ReferenceData
 from core.broker import task_publish
 from core.types import Actor
 from shipments.models import Case
-
-logger = logging.getLogger(__name__)
 
 
 def rescore_enqueue(*, change_id: int) -> None:

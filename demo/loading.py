@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import tablib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -20,13 +21,16 @@ from method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMEN
 from registry.loading import load_reference_data
 from registry.models import Element, Producer, WatchList, WatchListEntry
 from registry.services import watch_list_entry_upsert
-from shipments.choices import DocumentType
-from shipments.models import Case
+from shipments.choices import DocumentType, ImportState
+from shipments.importing import IMPORT_COLUMNS
+from shipments.models import Case, ImportJob
 from shipments.services import (
     case_create,
     case_document_add,
     case_status_change,
     case_watchers_set,
+    import_job_confirm,
+    import_job_create,
 )
 
 __all__ = ["BASIC", "FULL", "DemoReport", "demo_load"]
@@ -188,10 +192,6 @@ IMPORT_ROWS = [
 
 
 def _import_file(name: str, rows: list[dict]) -> ContentFile:
-    import tablib
-
-    from shipments.importing import IMPORT_COLUMNS
-
     data = tablib.Dataset(headers=list(IMPORT_COLUMNS))
     for row in rows:
         data.append([row.get(column, "") for column in IMPORT_COLUMNS])
@@ -201,10 +201,6 @@ def _import_file(name: str, rows: list[dict]) -> ContentFile:
 def imports_load(*, officer) -> None:
     """A checked-and-imported file and a file refused for one bad row (row 3: an element
     that is not a rare earth), so the import pages have history. Done once."""
-    from shipments.choices import ImportState
-    from shipments.models import ImportJob
-    from shipments.services import import_job_confirm, import_job_create
-
     if ImportJob.objects.filter(file_name__startswith="demo-").exists():
         return
     good = import_job_create(actor=officer, file=_import_file("demo-magnet-book.csv", IMPORT_ROWS))

@@ -288,26 +288,25 @@ def import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "shipments/_import_job_status.html", _job_context(request, job))
 
 
-@add_case
-@require_POST
-def import_job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(request, pk)
+def _job_action(request: HttpRequest, pk: int, action) -> HttpResponse:
+    """Run a job service (confirm, resume) and go back to the job's page, saying why not."""
     try:
-        import_job_confirm(job=job, actor=request.user)
+        action(job=_get_job(request, pk), actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("shipments:import_job", pk=pk)
+
+
+@add_case
+@require_POST
+def import_job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _job_action(request, pk, import_job_confirm)
 
 
 @add_case
 @require_POST
 def import_job_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(request, pk)
-    try:
-        import_job_resume(job=job, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("shipments:import_job", pk=pk)
+    return _job_action(request, pk, import_job_resume)
 
 
 @add_case

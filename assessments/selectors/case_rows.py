@@ -9,7 +9,6 @@ assessment) is derived from them. Nothing here is kept by hand beside the build.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
@@ -71,8 +70,6 @@ CASE_COLUMNS: tuple[str, ...] = (
     "producer__group",
     "latest_assessment",
 )
-# Kept for callers of the old name.
-_CASE_FIELDS = CASE_COLUMNS
 
 
 def case_as_of(case: Case, today: dt.date) -> dt.date:
@@ -95,22 +92,6 @@ def case_facts_build(
         ),
         documents=documents,
     )
-
-
-def _check_maps() -> None:
-    """The maps cover the method's dataclasses exactly (import-time: a new fact fails loudly)."""
-    facts = {f.name for f in dataclasses.fields(CaseFacts)}
-    mapped = set(CASE_FACT_COLUMNS) | set(CASE_FACT_RELATIONS)
-    licence = {f.name for f in dataclasses.fields(LicenceFacts)}
-    if facts != mapped or licence != set(LICENCE_FACT_COLUMNS):
-        raise RuntimeError(
-            "CaseFacts/LicenceFacts fields and the column maps in "
-            f"assessments.selectors.case_rows differ: {sorted(facts ^ mapped)} "
-            f"{sorted(licence ^ set(LICENCE_FACT_COLUMNS))}"
-        )
-
-
-_check_maps()
 
 
 def _related(case: Case, prefetched: str, manager: str) -> list:

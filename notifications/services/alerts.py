@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from assessments.models import Assessment
 from assessments.ports import Worsened
-from method.choices import BAND_RANK
+from method.choices import BAND_RANK, band_worsened
 from notifications.choices import DeliveryMode, MessageKind
 from notifications.models import DigestItem, NotificationPreference, OutboxMessage
 from notifications.services.kick import outbox_kick
@@ -69,7 +69,7 @@ def band_worsened_queue(*, worsened: Sequence[Worsened]) -> int:
     the count; rows that exist already (same dedupe key / user and assessment) are kept,
     so calling it again queues nothing twice. Returns the number of outbox rows queued.
     """
-    worsened = [w for w in worsened if w.old_band and BAND_RANK[w.new_band] > BAND_RANK[w.old_band]]
+    worsened = [w for w in worsened if band_worsened(w.old_band, w.new_band)]
     if not worsened:
         return 0
     case_ids = {w.case_id for w in worsened}
@@ -164,7 +164,7 @@ def band_worsened_notify(*, assessment: Assessment) -> list[OutboxMessage]:
     called again). Returns [] when the band did not worsen.
     """
     previous = assessment.previous
-    if previous is None or BAND_RANK[assessment.band] <= BAND_RANK[previous.band]:
+    if previous is None or not band_worsened(previous.band, assessment.band):
         return []
     band_worsened_queue(
         worsened=[

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments.models import Assessment
-from method.choices import BAND_RANK, SEVERITY_RANK
+from method.choices import SEVERITY_RANK, band_worsened
 from method.diff import FactorChange
 from method.diff import factor_changes as method_factor_changes
 from shipments.choices import Band
@@ -84,7 +84,7 @@ def _change_context(assessment: Assessment) -> dict:
         "old_band_label": _band_label(old_band) if old_band else "not assessed",
         "new_band": assessment.band,
         "new_band_label": _band_label(assessment.band),
-        "worsened": bool(previous) and BAND_RANK[assessment.band] > BAND_RANK[old_band],
+        "worsened": band_worsened(old_band, assessment.band),
         "changes": factor_changes(previous.factors if previous else [], assessment.factors),
         "reference_change": assessment.reference_change,
     }

@@ -1,7 +1,6 @@
 """Reference changes: the audit row that tells assessments what a registry write can move."""
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,10 +26,6 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return DjangoJSONEncoder().default(value)
-
-
-def _sorted_unique(values: Iterable) -> list:
-    return sorted({v for v in values if v not in (None, "")}, key=str)
 
 
 def enqueue_rescore(change_id: int) -> None:

@@ -17,17 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from method.choices import SEPARATED_FORMS
 from registry.choices import ProductForm, QuotaCategory, QuotaKind
 from registry.models import Element, ProducerGroup
-
-SEPARATED_FORMS = (
-    ProductForm.OXIDE,
-    ProductForm.COMPOUND,
-    ProductForm.METAL,
-    ProductForm.ALLOY,
-    ProductForm.TARGET,
-    ProductForm.MAGNET,
-)
 
 
 def _frozen(values: Iterable) -> frozenset:
@@ -189,9 +181,7 @@ def category_elements(category: str) -> list[str]:
 
 
 def kind_forms(kind: str) -> list[str]:
-    return (
-        [ProductForm.ORE.value] if kind == QuotaKind.MINING else [f.value for f in SEPARATED_FORMS]
-    )
+    return [ProductForm.ORE.value] if kind == QuotaKind.MINING else list(SEPARATED_FORMS)
 
 
 def year_start(year: int) -> date:
