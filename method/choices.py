@@ -48,6 +48,52 @@ LAYERS = (
 )
 
 ELEMENT_QUOTA_CATEGORIES = ("light", "ionic", "none")
+ELEMENT_FAMILIES = ("light", "medium", "heavy", "other")
+MEDIUM_HEAVY_FAMILIES = ("medium", "heavy")
+
+# Who is on a shipment. The first five are one party each; intermediaries may repeat.
+PARTY_ROLES = (
+    "buyer",
+    "exporter",
+    "licence_holder",
+    "consignee",
+    "end_user",
+    "forwarder",
+    "trader",
+)
+SINGLE_PARTY_ROLES = ("buyer", "exporter", "licence_holder", "consignee", "end_user")
+PARTY_ROLE_LABELS: dict[str, str] = {
+    "buyer": "buyer",
+    "exporter": "exporter",
+    "licence_holder": "licence holder",
+    "consignee": "consignee",
+    "end_user": "end user",
+    "forwarder": "freight forwarder",
+    "trader": "trader",
+}
+# The ore an upstream source's material came from ('' = not declared). Imported ore is
+# separated under the smelting indicator (MIIT/NDRC/MNR Order No. 71, 2025); a by-product
+# (Sc from titanium or bauxite residue) sits outside the quota system.
+ORE_CATEGORIES = ("light", "ionic", "imported", "by_product")
+SOURCE_EVIDENCE = (
+    "supplier_declaration",
+    "invoice",
+    "certificate_of_origin",
+    "traceability_record",
+    "other",
+)
+SOURCE_EVIDENCE_LABELS: dict[str, str] = {
+    "supplier_declaration": "supplier declaration",
+    "invoice": "invoice",
+    "certificate_of_origin": "certificate of origin",
+    "traceability_record": "traceability record",
+    "other": "other document",
+}
+# Facilities whose output is judged against the separation list and the quota.
+UPSTREAM_KINDS = ("mine", "separation_plant")
+DESTINATION_SCOPES = ("all_items", "military_end_use")
+DESTINATION_SEVERITIES = ("high", "critical")
+LIST_CONFIDENCES = ("official", "reported", "estimated")
 ALLOCATION_KINDS = ("mining", "smelting")
 ALLOCATION_CATEGORIES = ("light", "ionic", "total")
 

@@ -30,7 +30,7 @@ from method.factors.licence import decision_due
 from method.inputs import AssessmentInputs
 from method.result import AssessmentResult, FactorResult
 
-METHOD_VERSION = "2026.11-2"
+METHOD_VERSION = "2026.12-1"
 
 FACTOR_FUNCTIONS: tuple[Callable[[Context], FactorResult], ...] = (
     product_scope,

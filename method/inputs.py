@@ -17,14 +17,21 @@ from method._codec import PlainMixin
 from method.choices import (
     ALLOCATION_CATEGORIES,
     ALLOCATION_KINDS,
+    DESTINATION_SCOPES,
+    DESTINATION_SEVERITIES,
     DOCUMENT_STATUSES,
+    ELEMENT_FAMILIES,
     ELEMENT_QUOTA_CATEGORIES,
     END_USES,
     LAYERS,
     LICENCE_STATUSES,
+    LIST_CONFIDENCES,
+    ORE_CATEGORIES,
+    PARTY_ROLES,
     PRODUCER_LIST_STATUSES,
     PRODUCT_FORMS,
     QUOTA_CONFIDENCES,
+    SOURCE_EVIDENCE,
     WATCH_STATUSES,
     one_of,
 )
@@ -40,9 +47,11 @@ class ElementFacts(PlainMixin):
     symbol: str
     quota_category: str  # light | ionic | none (elements.yaml)
     content_share: float | None = None  # informational; scope does not depend on it
+    family: str = "other"  # light | medium | heavy | other (elements.yaml)
 
     def __post_init__(self) -> None:
         one_of(self.quota_category, ELEMENT_QUOTA_CATEGORIES, "element quota_category")
+        one_of(self.family, ELEMENT_FAMILIES, "element family")
         _non_negative(self.content_share, "content_share")
 
 
@@ -56,6 +65,65 @@ class ProducerFacts(PlainMixin):
     # (Xiamen Tungsten -> China Rare Earth Group); None when the chain ends nowhere.
     quota_holder_key: str | None = None
     quota_holder_name: str | None = None
+    kind: str = ""  # registry facility kind: mine, separation_plant, magnet_maker, ...
+    confidence: str = "confirmed"
+
+
+@dataclass(frozen=True, slots=True)
+class PartyFacts(PlainMixin):
+    """One party on the shipment, as declared (every party is screened)."""
+
+    role: str
+    name: str
+    country: str = ""  # ISO 3166 alpha-2
+    uscc: str = ""  # Unified Social Credit Code, for Chinese parties
+    lei: str = ""
+    registry_number: str = ""
+
+    def __post_init__(self) -> None:
+        one_of(self.role, PARTY_ROLES, "party role")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts(PlainMixin):
+    """Where one rare earth input (an element or a group such as NdPr) came from."""
+
+    label: str  # "NdPr", "Tb"
+    elements: tuple[str, ...]
+    producer: ProducerFacts | None = None  # the separation plant (the mine, for ore)
+    plant_name: str = ""  # as declared, when the plant is not in the registry
+    ore_category: str = ""  # light | ionic | imported | by_product; '' = not declared
+    production_year: int | None = None
+    evidence: tuple[str, ...] = ()  # document types (SOURCE_EVIDENCE)
+    list_status: str = "not_listed"  # the producer's status on the list in force
+    list_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.ore_category:
+            one_of(self.ore_category, ORE_CATEGORIES, "source ore_category")
+        for kind in self.evidence:
+            one_of(kind, SOURCE_EVIDENCE, "source evidence")
+        one_of(self.list_status, PRODUCER_LIST_STATUSES, "source list_status")
+        if not self.elements:
+            raise ValueError(f"source {self.label!r} must name at least one element")
+
+    @property
+    def plant(self) -> str:
+        return self.producer.name if self.producer else (self.plant_name or "undeclared plant")
+
+
+@dataclass(frozen=True, slots=True)
+class HsLineFacts(PlainMixin):
+    """The tariff line declared, as the registry describes it."""
+
+    code: str
+    form: str
+    description: str = ""
+    elements: tuple[str, ...] = ()  # the elements the line names ('' = any)
+    medium_heavy: bool = False  # the line is for products with >= 30% medium-heavy REE
+
+    def __post_init__(self) -> None:
+        one_of(self.form, PRODUCT_FORMS, "HS line form")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +155,19 @@ class CaseFacts(PlainMixin):
     product_form: str
     end_use: str
     hs_code: str = ""
-    end_user: str = ""
-    consignee: str = ""
+    hs_line: HsLineFacts | None = None  # None when the code is not in the registry
     destination: str = ""  # ISO 3166 alpha-2
-    producer: ProducerFacts | None = None
-    supplier_text: str = ""
+    parties: tuple[PartyFacts, ...] = ()
+    sources: tuple[SourceFacts, ...] = ()
     licence: LicenceFacts = field(default_factory=LicenceFacts)
     documents: tuple[DocumentFacts, ...] = ()
 
     def __post_init__(self) -> None:
         one_of(self.product_form, PRODUCT_FORMS, "product_form")
         one_of(self.end_use, END_USES, "end_use")
+
+    def parties_in(self, role: str) -> tuple[PartyFacts, ...]:
+        return tuple(party for party in self.parties if party.role == role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,14 +201,35 @@ class MeasureFacts(PlainMixin):
 
 @dataclass(frozen=True, slots=True)
 class ApprovedListFacts(PlainMixin):
+    """The approved-producer list version in force; each source carries its own status."""
+
     version_id: int
     label: str
     effective_from: dt.date
-    producer_status: str  # approved | suspended | removed | not_listed
-    note: str = ""
+    confidence: str = "official"  # official | reported (compiled from public reports)
 
     def __post_init__(self) -> None:
-        one_of(self.producer_status, PRODUCER_LIST_STATUSES, "producer_status")
+        one_of(self.confidence, LIST_CONFIDENCES, "list confidence")
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationFacts(PlainMixin):
+    """A restriction on the destination country: UN sanctions or a Chinese countermeasure."""
+
+    id: int
+    country: str
+    regime: str  # un_sanctions | cn_countermeasure
+    scope: str  # all_items | military_end_use
+    severity: str  # high | critical: the floor where it applies
+    title: str
+    instrument: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None  # exclusive
+    confidence: str = "confirmed"
+
+    def __post_init__(self) -> None:
+        one_of(self.scope, DESTINATION_SCOPES, "destination scope")
+        one_of(self.severity, DESTINATION_SEVERITIES, "destination severity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +262,10 @@ class QuotaFallbackFacts(PlainMixin):
 
 @dataclass(frozen=True, slots=True)
 class QuotaFacts(PlainMixin):
-    """The quota cycle of the as-of year, reduced to the producer's quota holder."""
+    """The quota cycle of the as-of year, reduced to one quota holder."""
 
     cycle_year: int
+    holder_key: str = ""
     cycle_id: int | None = None
     published: bool = False
     confidence: str = "official"
@@ -204,6 +296,7 @@ class WatchEntryFacts(PlainMixin):
     status: str = "active"
     version_date: dt.date | None = None
     confidence: str = "confirmed"
+    notice: str = ""  # the announcement that listed the entry
 
     def __post_init__(self) -> None:
         one_of(self.status, WATCH_STATUSES, "watch entry status")
@@ -230,9 +323,14 @@ class AssessmentInputs(PlainMixin):
     calendar: CalendarFacts
     measures: tuple[MeasureFacts, ...] = ()
     approved_list: ApprovedListFacts | None = None  # None = no list in force on as_of
-    quota: QuotaFacts | None = None
+    # One per quota holder of the case's upstream sources, for the as-of year.
+    quotas: tuple[QuotaFacts, ...] = ()
+    destination_restrictions: tuple[DestinationFacts, ...] = ()  # for the case's destination
     watch_candidates: tuple[WatchEntryFacts, ...] = ()
     settings: MethodSettings = field(default_factory=MethodSettings)
+
+    def quota_for(self, holder_key: str) -> QuotaFacts | None:
+        return next((quota for quota in self.quotas if quota.holder_key == holder_key), None)
 
     def canonical_json(self) -> str:
         return canonical_json(self.to_dict())

@@ -1,12 +1,15 @@
-"""Quota headroom: does the quota holder hold the right allocation in the as-of cycle?"""
+"""Quota headroom, per upstream source: does each source's quota holder hold the right
+allocation (kind from the form, category from the source's ore) in the as-of cycle?"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from method.choices import Severity
-from method.factors.context import Context
+from method.choices import UPSTREAM_KINDS, Severity
+from method.factors.context import Context, QuotaBasis, joined, source_basis, unsourced
+from method.factors.producer import source_heading
 from method.factors.quota_cycle import CycleUsed, Holding, cycle_used, holding
+from method.inputs import SourceFacts
 from method.result import FactorResult, worst
 
 FACTOR = "quota_headroom"
@@ -54,35 +57,77 @@ def _describe(held: Holding, label: str, kind: str, category: str) -> str:
     return f"{label} {predicate}{used}"
 
 
-def quota_headroom(ctx: Context) -> FactorResult:
-    basis = ctx.quota_basis
-    if basis is None:
-        return _result("none", _not_applicable(ctx))
-    producer, quota = ctx.case.producer, ctx.inputs.quota
-    if producer is None:
-        return _result("medium", "No producer declared, so its quota cannot be checked.")
-    holder = producer.quota_holder_name or producer.quota_holder_key
-    if not holder:
+def _judge(source: SourceFacts, basis: QuotaBasis, ctx: Context):
+    """(severity, sentence, cycle used or None) for one source's quota holder."""
+    heading = source_heading(source)
+    category = "any" if basis.category == "any" else basis.category
+    producer = source.producer
+    if producer is None or producer.kind not in UPSTREAM_KINDS:
+        return "medium", f"{heading}: no quota holder known until the plant is evidenced", None
+    holder_key = producer.quota_holder_key
+    holder = producer.quota_holder_name or holder_key
+    if not holder_key:
         group = producer.group_name or producer.name
-        return _result("high", f"{group} has no quota-holding group, so it holds no quota.")
+        return "high", f"{heading}: {group} has no quota-holding group, so it holds no quota", None
+    quota = ctx.inputs.quota_for(holder_key)
     if quota is None:
-        return _result("medium", f"No quota data for {ctx.as_of.year} was supplied - verify.")
+        return (
+            "medium",
+            f"{heading}: no quota data for {ctx.as_of.year} was supplied - verify",
+            None,
+        )
     cycle = cycle_used(quota, holder)
     held = holding(cycle, basis)
-    sentences = [cycle.gap.capitalize()] if cycle.gap else []
+    parts = [cycle.gap] if cycle.gap else []
     if not quota.published and not cycle.gap:
-        sentences.append(
+        parts.append(
             f"{quota.cycle_year} quota volumes are unpublished and no earlier published "
             f"cycle holds an allocation for {holder}"
         )
-    sentences.append(_describe(held, f"{holder} ({cycle.label})", basis.kind, basis.category))
+    parts.append(_describe(held, f"{holder} ({cycle.label})", basis.kind, category))
+    if basis.assumed:
+        parts.append(f"{category} assumed from the element (ore not declared)")
     severity = worst(
         "high" if held.status == "none" else "none",
         "medium" if cycle.gap or not quota.published or held.status == "unknown" else "none",
         _utilisation_severity(_utilisation(held)),
     )
+    return severity, f"{heading}: " + "; ".join(parts), cycle
+
+
+def quota_headroom(ctx: Context) -> FactorResult:
+    case = ctx.case
+    if ctx.quota_basis is None:
+        return _result("none", _not_applicable(ctx))
+    severities: list[Severity] = []
+    sentences: list[str] = []
+    evidence = []
+    for source in case.sources:
+        basis = source_basis(source, case)
+        if basis is None:
+            continue
+        severity, sentence, cycle = _judge(source, basis, ctx)
+        severities.append(severity)
+        sentences.append(sentence + ".")
+        if cycle is not None:
+            evidence.append(cycle.evidence)
+    missing = unsourced(case, quota_only=True)
+    if missing:
+        severities.append("medium")
+        sentences.append(
+            f"Quota cannot be checked for {joined(missing)}: upstream source not evidenced."
+        )
+    if not sentences:
+        return _result("none", "No upstream source needs a quota allocation.")
+    severity = worst(*severities)
     steps = ["ask the supplier for evidence of the producer's quota"] if severity != "none" else []
-    return _result(severity, ". ".join(sentences) + ".", cycle, steps)
+    return FactorResult(
+        FACTOR,
+        severity,
+        " ".join(sentences),
+        tuple(dict.fromkeys(evidence)),
+        tuple(steps),
+    )
 
 
 def _not_applicable(ctx: Context) -> str:

@@ -111,6 +111,8 @@ def _classify(row: Holding, note: str = "") -> Holding:
 
 
 def holding(cycle: CycleUsed, basis: QuotaBasis) -> Holding:
+    if basis.category == "any":
+        return _any_category(cycle, basis.kind)
     rows = _rows(cycle.allocations)
     exact = rows.get((basis.kind, basis.category))
     if exact is not None:
@@ -147,3 +149,13 @@ def _from_mining(total: Holding, rows: dict[tuple[str, str], Holding], category:
         mining.tonnes
     )
     return _classify(total, note)
+
+
+def _any_category(cycle: CycleUsed, kind: str) -> Holding:
+    """Imported ore: any allocation of the kind covers it; volumes of all categories add."""
+    rows = [held for (k, _), held in _rows(cycle.allocations).items() if k == kind]
+    if not rows:
+        return Holding("none")
+    return _classify(
+        Holding("held", _sum([row.tonnes for row in rows]), _sum([row.utilised for row in rows]))
+    )

@@ -18,13 +18,16 @@ from method import (
     AssessmentInputs,
     CalendarFacts,
     CaseFacts,
+    DestinationFacts,
     DocumentFacts,
     ElementFacts,
     LicenceFacts,
     MeasureFacts,
+    PartyFacts,
     ProducerFacts,
     QuotaFacts,
     QuotaFallbackFacts,
+    SourceFacts,
     SuspensionFacts,
     WatchEntryFacts,
 )
@@ -160,6 +163,7 @@ HUAMEI = ProducerFacts(
     group_name="China Northern Rare Earth (Group) High-Tech Co., Ltd.",
     quota_holder_key="china-northern",
     quota_holder_name="China Northern Rare Earth",
+    kind="separation_plant",
 )
 GOLDEN_DRAGON = ProducerFacts(
     id=102,
@@ -168,7 +172,10 @@ GOLDEN_DRAGON = ProducerFacts(
     group_name="Xiamen Tungsten Co., Ltd.",
     quota_holder_key="china-rare-earth-group",
     quota_holder_name="China Rare Earth Group",
+    kind="separation_plant",
 )
+# producers.yaml magnet_makers_general_licence_2025: an exporter, not a quota holder.
+JL_MAG = ProducerFacts(id=201, name="JL Mag Rare-Earth", kind="magnet_maker")
 
 # quota_cycles.yaml 2024 allocations_batch1 (smelting published only as a total)
 ALLOCATIONS_2024 = {
@@ -191,13 +198,16 @@ FALLBACK_2024 = {
 
 def quota_unpublished(year: int, holder: str) -> QuotaFacts:
     """The real state of 2025 and 2026: no published volumes; 2024 batch 1 is the fallback."""
-    return QuotaFacts(cycle_year=year, published=False, fallback=FALLBACK_2024[holder])
+    return QuotaFacts(
+        cycle_year=year, holder_key=holder, published=False, fallback=FALLBACK_2024[holder]
+    )
 
 
 def quota_recorded(year: int, holder: str) -> QuotaFacts:
     """Hypothetical: a cycle staff recorded as published, with 2024 batch 1 volumes."""
     return QuotaFacts(
         cycle_year=year,
+        holder_key=holder,
         cycle_id=year,
         published=True,
         confidence="reported",
@@ -206,10 +216,37 @@ def quota_recorded(year: int, holder: str) -> QuotaFacts:
     )
 
 
-def approved_list(status: str = "approved") -> ApprovedListFacts:
+def approved_list(confidence: str = "official") -> ApprovedListFacts:
     return ApprovedListFacts(
-        version_id=7, label="2026-01", effective_from=D("2026-01-01"), producer_status=status
+        version_id=7, label="2026-01", effective_from=D("2026-01-01"), confidence=confidence
     )
+
+
+EVIDENCED = ("supplier_declaration", "invoice")
+
+
+def source(
+    label: str,
+    symbols: tuple[str, ...],
+    producer: ProducerFacts | None = HUAMEI,
+    **changes: Any,
+) -> SourceFacts:
+    """An evidenced upstream source on the list in force (change any field)."""
+    base = SourceFacts(
+        label=label,
+        elements=symbols,
+        producer=producer,
+        evidence=EVIDENCED,
+        list_status="approved",
+        production_year=2026,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+EXPORTER = PartyFacts(
+    "exporter", "Ganzhou Rare Earth Trading Co., Ltd.", "CN", "91360700MA35XXXX1K"
+)
+BUYER = PartyFacts("buyer", "Acme Motors GmbH", "DE")
 
 
 # watch_lists.yaml entries
@@ -241,6 +278,29 @@ RTX_LIKE = WatchEntryFacts(
     7, "test", "Test list", "United Technologies Corporation", ("Raytheon Technologies",),
     "US", "active", None,
 )  # fmt: skip
+# registry/data/destinations.yaml (the project's own reference data, with its sources)
+DPRK = DestinationFacts(
+    id=1,
+    country="KP",
+    regime="un_sanctions",
+    scope="all_items",
+    severity="critical",
+    title="UN Security Council sanctions on the DPRK",
+    instrument="UNSCR 1718 (2006), 2270 (2016), 2397 (2017)",
+    effective_from=D("2006-10-14"),
+)
+US_MILITARY = DestinationFacts(
+    id=2,
+    country="US",
+    regime="cn_countermeasure",
+    scope="military_end_use",
+    severity="critical",
+    title="Ban on dual-use exports to US military users",
+    instrument="MOFCOM Announcement No. 46 of 2024",
+    effective_from=D("2024-12-03"),
+    confidence="unconfirmed",
+)
+DESTINATIONS = (DPRK, US_MILITARY)
 WATCH_ENTRIES = (LOCKHEED, GIBBS, TELEDYNE, ALLIANT, JMU, AEROVIRONMENT)
 
 ALL_DOCUMENTS = tuple(DocumentFacts(doc, "verified") for doc in INDIVIDUAL_LICENCE_DOCUMENTS)
@@ -248,29 +308,80 @@ SHIP_DATE = D("2026-06-15")
 TODAY = D("2026-05-04")
 
 
+# elements.yaml family
+FAMILY = {
+    **dict.fromkeys(("La", "Ce", "Pr", "Nd", "Pm"), "light"),
+    **dict.fromkeys(("Sm", "Eu", "Gd"), "medium"),
+    **dict.fromkeys(("Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Y"), "heavy"),
+    "Sc": "other",
+}
+
+
 def elements(*symbols: str) -> tuple[ElementFacts, ...]:
-    return tuple(ElementFacts(symbol, QUOTA_CATEGORY.get(symbol, "none")) for symbol in symbols)
+    return tuple(
+        ElementFacts(symbol, QUOTA_CATEGORY.get(symbol, "none"), family=FAMILY.get(symbol, "other"))
+        for symbol in symbols
+    )
 
 
-def make_case(symbols: tuple[str, ...] = ("Nd", "Pr"), **changes: Any) -> CaseFacts:
+_NO_CHANGE: Any = object()
+
+
+def make_case(
+    symbols: tuple[str, ...] = ("Nd", "Pr"),
+    *,
+    producer: ProducerFacts | None = _NO_CHANGE,
+    list_status: str = "approved",
+    end_user: str = _NO_CHANGE,
+    consignee: str = _NO_CHANGE,
+    **changes: Any,
+) -> CaseFacts:
+    """A case; `producer` is shorthand for one evidenced source covering every element
+    (None: no source), `end_user` and `consignee` for those parties ('' = not declared)."""
+    plant = HUAMEI if producer is _NO_CHANGE else producer
+    label = "".join(symbols) or "RE"
+    sources = (
+        (source(label, symbols, plant, list_status=list_status),)
+        if plant is not None and symbols
+        else ()
+    )
+    names = {
+        "end_user": "Acme Motors GmbH" if end_user is _NO_CHANGE else end_user,
+        "consignee": "Acme Motors GmbH" if consignee is _NO_CHANGE else consignee,
+    }
+    declared = tuple(PartyFacts(role, name, "DE") for role, name in names.items() if name)
+    parties = (BUYER, EXPORTER, *declared)
     base = CaseFacts(
         reference="LS-2026-0001",
         elements=elements(*symbols),
         product_form="oxide",
         end_use="automotive",
-        end_user="Acme Motors GmbH",
-        consignee="Acme Motors GmbH",
         destination="DE",
-        producer=HUAMEI,
+        parties=parties,
+        sources=sources,
         licence=LicenceFacts(status="not_required"),
     )
     return dataclasses.replace(base, **changes)
 
 
+def quotas_for(case: CaseFacts, year: int = SHIP_DATE.year) -> tuple[QuotaFacts, ...]:
+    """Recorded quota facts for every quota holder of the case's sources."""
+    holders = {s.producer.quota_holder_key for s in case.sources if s.producer}
+    return tuple(quota_recorded(year, h) for h in sorted(holders - {None}) if h in ALLOCATIONS_2024)
+
+
 def make_inputs(case: CaseFacts | None = None, **changes: Any) -> AssessmentInputs:
-    """A clean NdPr oxide case from an approved Northern plant, shipping 2026-06-15."""
+    """A clean NdPr oxide case from an approved Northern plant, shipping 2026-06-15.
+
+    `quota=` is shorthand for the quota of the case's (first) holder; None: no quota data."""
     case = case or make_case()
-    holder = case.producer.quota_holder_key if case.producer else None
+    if "quota" in changes:
+        quota = changes.pop("quota")
+        holders = [s.producer.quota_holder_key for s in case.sources if s.producer]
+        holder = next((h for h in holders if h), "")
+        changes["quotas"] = (
+            () if quota is None else (dataclasses.replace(quota, holder_key=holder),)
+        )
     base = AssessmentInputs(
         as_of=SHIP_DATE,
         today=TODAY,
@@ -278,7 +389,7 @@ def make_inputs(case: CaseFacts | None = None, **changes: Any) -> AssessmentInpu
         calendar=CALENDAR,
         measures=MEASURES,
         approved_list=approved_list(),
-        quota=quota_recorded(SHIP_DATE.year, holder) if holder in ALLOCATIONS_2024 else None,
+        quotas=quotas_for(case),
         watch_candidates=WATCH_ENTRIES,
     )
     return dataclasses.replace(base, **changes)
@@ -288,6 +399,7 @@ def licensed_dy_case(**changes: Any) -> CaseFacts:
     """Dy oxide from a Golden Dragon plant with a granted licence and a complete file."""
     defaults: dict[str, Any] = {
         "producer": GOLDEN_DRAGON,
+        "list_status": "approved",
         "licence": LicenceFacts("granted", "LIC-2026-0042", D("2026-03-02"), D("2026-12-31")),
         "documents": ALL_DOCUMENTS,
     }

@@ -13,7 +13,9 @@ from method import (
     DocumentFacts,
     LicenceFacts,
     MethodSettings,
+    PartyFacts,
     QuotaFacts,
+    SourceFacts,
 )
 from method.choices import (
     ALLOCATION_CATEGORIES,
@@ -22,15 +24,21 @@ from method.choices import (
     END_USES,
     INDIVIDUAL_LICENCE_DOCUMENTS,
     LICENCE_STATUSES,
+    LIST_CONFIDENCES,
+    ORE_CATEGORIES,
+    PARTY_ROLES,
     PRODUCER_LIST_STATUSES,
     PRODUCT_FORMS,
     QUOTA_CONFIDENCES,
+    SOURCE_EVIDENCE,
 )
 from tests.method.reference_facts import (
     CALENDAR,
+    DESTINATIONS,
     FALLBACK_2024,
     GOLDEN_DRAGON,
     HUAMEI,
+    JL_MAG,
     MEASURES,
     QUOTA_CATEGORY,
     WATCH_ENTRIES,
@@ -68,23 +76,53 @@ documents = st.lists(
     ),
     max_size=10,
 ).map(tuple)
-cases = st.builds(
-    CaseFacts,
-    reference=st.just("LS-PROP"),
-    elements=st.lists(
-        st.sampled_from(sorted(QUOTA_CATEGORY)), min_size=1, max_size=4, unique=True
-    ).map(lambda symbols: elements(*symbols)),
-    product_form=st.sampled_from(PRODUCT_FORMS),
-    end_use=st.sampled_from(END_USES),
-    hs_code=st.sampled_from(["", "2846901993", "2805301200", "8505111000"]),
-    end_user=parties,
-    consignee=parties,
-    destination=st.sampled_from(["DE", "US", "JP"]),
-    producer=st.sampled_from([None, HUAMEI, GOLDEN_DRAGON, ORPHAN]),
-    supplier_text=st.just(""),
-    licence=licences,
-    documents=documents,
+party_facts = st.lists(
+    st.builds(
+        PartyFacts,
+        role=st.sampled_from(PARTY_ROLES),
+        name=parties,
+        country=st.sampled_from(["", "CN", "DE", "US"]),
+        uscc=st.sampled_from(["", "91360700MA35XXXX1K"]),
+    ),
+    max_size=5,
+).map(tuple)
+symbol_lists = st.lists(
+    st.sampled_from(sorted(QUOTA_CATEGORY)), min_size=1, max_size=4, unique=True
 )
+
+
+def _sources_for(symbols: list[str]) -> st.SearchStrategy[tuple[SourceFacts, ...]]:
+    one = st.builds(
+        SourceFacts,
+        label=st.just("src"),
+        elements=st.lists(st.sampled_from(symbols), min_size=1, unique=True).map(tuple),
+        producer=st.sampled_from([None, HUAMEI, GOLDEN_DRAGON, ORPHAN, JL_MAG]),
+        plant_name=st.sampled_from(["", "Some plant"]),
+        ore_category=st.sampled_from(("", *ORE_CATEGORIES)),
+        production_year=st.none() | st.integers(2023, 2027),
+        evidence=st.lists(st.sampled_from(SOURCE_EVIDENCE), max_size=3, unique=True).map(tuple),
+        list_status=st.sampled_from(PRODUCER_LIST_STATUSES),
+    )
+    return st.lists(one, max_size=3).map(tuple)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> CaseFacts:
+    symbols = draw(st.none() | symbol_lists) or []
+    return CaseFacts(
+        reference="LS-PROP",
+        elements=elements(*symbols),
+        product_form=draw(st.sampled_from(PRODUCT_FORMS)),
+        end_use=draw(st.sampled_from(END_USES)),
+        hs_code=draw(st.sampled_from(["", "2846901993", "2805301200", "8505111000"])),
+        destination=draw(st.sampled_from(["DE", "US", "JP", "KP"])),
+        parties=draw(party_facts),
+        sources=draw(_sources_for(symbols)) if symbols else (),
+        licence=draw(licences),
+        documents=draw(documents),
+    )
+
+
 allocations = st.builds(
     AllocationFacts,
     kind=st.sampled_from(ALLOCATION_KINDS),
@@ -92,9 +130,10 @@ allocations = st.builds(
     tonnes=tonnes,
     utilised_tonnes=tonnes,
 )
-quotas = st.none() | st.builds(
+quotas = st.builds(
     QuotaFacts,
     cycle_year=st.integers(2024, 2027),
+    holder_key=st.sampled_from(["china-northern", "china-rare-earth-group"]),
     cycle_id=st.none() | st.integers(1, 99),
     published=st.booleans(),
     confidence=st.sampled_from(QUOTA_CONFIDENCES),
@@ -105,11 +144,12 @@ inputs = st.builds(
     AssessmentInputs,
     as_of=dates,
     today=dates,
-    case=cases,
+    case=cases(),
     calendar=st.just(CALENDAR),
     measures=st.lists(st.sampled_from(MEASURES), unique=True).map(tuple) | st.just(MEASURES),
-    approved_list=st.none() | st.sampled_from(PRODUCER_LIST_STATUSES).map(approved_list),
-    quota=quotas,
+    approved_list=st.none() | st.sampled_from(LIST_CONFIDENCES).map(approved_list),
+    quotas=st.lists(quotas, max_size=2).map(tuple),
+    destination_restrictions=st.just(DESTINATIONS),
     watch_candidates=st.just(WATCH_ENTRIES),
     settings=st.just(MethodSettings()),
 )

@@ -23,7 +23,7 @@ def test_dates_serialise_as_iso_strings() -> None:
     assert plain["as_of"] == "2026-06-15"
     assert plain["case"]["licence"]["valid_until"] == "2026-12-31"
     assert plain["case"]["elements"] == [
-        {"symbol": "Dy", "quota_category": "ionic", "content_share": None}
+        {"symbol": "Dy", "quota_category": "ionic", "content_share": None, "family": "heavy"}
     ]
 
 
@@ -33,7 +33,9 @@ def test_canonical_json_has_sorted_keys_and_no_spaces() -> None:
         inputs.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     assert inputs.canonical_json() == expected
-    assert inputs.canonical_json().startswith('{"approved_list":{"effective_from":"2026-01-01"')
+    assert inputs.canonical_json().startswith(
+        '{"approved_list":{"confidence":"official","effective_from"'
+    )
 
 
 def test_an_int_tonnage_hashes_like_the_same_float() -> None:

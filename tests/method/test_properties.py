@@ -8,12 +8,36 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from method import AssessmentInputs, DocumentFacts, LicenceFacts, assess
-from method.choices import BAND_RANK, FACTORS, SEVERITIES, SEVERITY_RANK
+from method import (
+    AssessmentInputs,
+    AssessmentResult,
+    CaseFacts,
+    DocumentFacts,
+    LicenceFacts,
+    PartyFacts,
+    SourceFacts,
+    assess,
+)
+from method.choices import (
+    BAND_RANK,
+    FACTORS,
+    NON_MATERIAL_FORMS,
+    SEVERITIES,
+    SEVERITY_RANK,
+    SOURCE_EVIDENCE,
+)
 from method.engine import BAND_BASE, band_for, score_for
 from method.factors import build_context
 from method.factors.documents import required_documents
 from method.result import FactorResult
+from tests.method.reference_facts import (
+    GOLDEN_DRAGON,
+    HUAMEI,
+    approved_list,
+    elements,
+    quotas_for,
+    source,
+)
 from tests.method.strategies import inputs
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,3 +131,95 @@ def _with(case_inputs: AssessmentInputs, **changes: object):
 
 def test_licence_facts_default_is_not_applied() -> None:
     assert LicenceFacts().status == "not_applied"
+
+
+# -- "unknown is never better than known" (DOMAIN, second edition; issue 12)
+
+
+def _rank(result: AssessmentResult) -> tuple[int, int]:
+    return BAND_RANK[result.band], result.score
+
+
+def _best_sources(case: CaseFacts) -> tuple[SourceFacts, ...]:
+    """Each element from an approved, evidenced plant of a holder with the allocation."""
+    out = []
+    for element in case.elements:
+        ionic = element.quota_category == "ionic"
+        out.append(
+            source(
+                element.symbol,
+                (element.symbol,),
+                GOLDEN_DRAGON if ionic else HUAMEI,
+                ore_category=(
+                    "by_product"
+                    if element.quota_category == "none"
+                    else ("ionic" if ionic else "light")
+                ),
+                evidence=SOURCE_EVIDENCE,
+            )
+        )
+    return tuple(out)
+
+
+def _with_best_reference(case_inputs: AssessmentInputs, case: CaseFacts) -> AssessmentInputs:
+    return dataclasses.replace(
+        case_inputs,
+        case=case,
+        approved_list=case_inputs.approved_list or approved_list(),
+        quotas=quotas_for(case, case_inputs.as_of.year),
+    )
+
+
+@SETTINGS
+@given(inputs)
+def test_leaving_out_the_sources_never_beats_declaring_the_best(
+    case_inputs: AssessmentInputs,
+) -> None:
+    best = dataclasses.replace(case_inputs.case, sources=_best_sources(case_inputs.case))
+    declared = _with_best_reference(case_inputs, best)
+    removed = dataclasses.replace(declared, case=dataclasses.replace(best, sources=()))
+    assert _rank(assess(removed)) >= _rank(assess(declared))
+
+
+@SETTINGS
+@given(inputs)
+def test_leaving_out_the_composition_never_beats_declaring_the_best(
+    case_inputs: AssessmentInputs,
+) -> None:
+    if case_inputs.case.product_form in NON_MATERIAL_FORMS:
+        return
+    # Lanthanum: light, uncontrolled, from an approved Northern plant.
+    la = dataclasses.replace(case_inputs.case, elements=elements("La"), hs_code="")
+    declared = _with_best_reference(case_inputs, dataclasses.replace(la, sources=_best_sources(la)))
+    removed = dataclasses.replace(declared, case=dataclasses.replace(la, elements=(), sources=()))
+    assert _rank(assess(removed)) >= _rank(assess(declared))
+
+
+@SETTINGS
+@given(inputs)
+def test_leaving_out_a_party_never_beats_declaring_a_clean_one(
+    case_inputs: AssessmentInputs,
+) -> None:
+    case = case_inputs.case
+    for role in ("end_user", "exporter"):
+        others = tuple(p for p in case.parties if p.role != role)
+        clean = PartyFacts(role, "Acme Motors GmbH", "CN", "91360700MA35XXXX1K")
+        declared = dataclasses.replace(
+            case_inputs, case=dataclasses.replace(case, parties=(*others, clean))
+        )
+        removed = dataclasses.replace(case_inputs, case=dataclasses.replace(case, parties=others))
+        assert _rank(assess(removed)) >= _rank(assess(declared))
+
+
+@SETTINGS
+@given(inputs, st.sampled_from(SOURCE_EVIDENCE))
+def test_adding_source_evidence_never_raises_the_band(
+    case_inputs: AssessmentInputs, kind: str
+) -> None:
+    case = case_inputs.case
+    richer = tuple(
+        dataclasses.replace(s, evidence=tuple(dict.fromkeys((*s.evidence, kind))))
+        for s in case.sources
+    )
+    more = dataclasses.replace(case_inputs, case=dataclasses.replace(case, sources=richer))
+    assert _rank(assess(more)) <= _rank(assess(case_inputs))

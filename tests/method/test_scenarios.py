@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
+
+import pytest
 
 from method import (
     AssessmentInputs,
     AssessmentResult,
+    CaseFacts,
+    DocumentFacts,
+    HsLineFacts,
     LicenceFacts,
+    PartyFacts,
     add_working_days,
     assess,
 )
-from method.choices import BAND_RANK, SEVERITY_RANK
+from method.choices import (
+    BAND_RANK,
+    GENERAL_LICENCE_DOCUMENTS,
+    PARTY_ROLE_LABELS,
+    SEVERITY_RANK,
+)
 from tests.method.reference_facts import (
     CALENDAR,
+    DESTINATIONS,
     GOLDEN_DRAGON,
     HUAMEI,
     SHIP_DATE,
@@ -24,6 +37,7 @@ from tests.method.reference_facts import (
     make_case,
     make_inputs,
     quota_unpublished,
+    source,
 )
 
 
@@ -65,7 +79,7 @@ def test_dy_oxide_with_a_granted_valid_licence_and_complete_file_is_low() -> Non
 
 
 def test_the_same_dy_oxide_from_an_unlisted_producer_is_at_least_high() -> None:
-    result = assess(make_inputs(licensed_dy_case(), approved_list=approved_list("not_listed")))
+    result = assess(make_inputs(licensed_dy_case(list_status="not_listed")))
     assert at_least(result, "high")
     producer = result.factor("producer_eligibility")
     assert producer.severity == "high"
@@ -73,10 +87,12 @@ def test_the_same_dy_oxide_from_an_unlisted_producer_is_at_least_high() -> None:
     assert producer.evidence[1].kind == "list_version"
 
 
-def test_no_declared_producer_is_at_least_high() -> None:
-    result = assess(make_inputs(make_case(producer=None, supplier_text="a Shanghai trader")))
-    assert result.factor("producer_eligibility").severity == "high"
-    assert at_least(result, "high")
+def test_no_upstream_source_is_medium_and_names_what_to_declare() -> None:
+    result = assess(make_inputs(make_case(producer=None)))
+    producer = result.factor("producer_eligibility")
+    assert producer.severity == "medium"
+    assert "Upstream source not evidenced for Nd and Pr" in producer.reason
+    assert result.factor("quota_headroom").severity == "medium"
 
 
 def test_no_list_in_force_is_high() -> None:
@@ -208,9 +224,8 @@ def test_a_2025_shipment_with_unpublished_quota_names_the_fallback_cycle() -> No
     result = assess(inputs)
     quota = result.factor("quota_headroom")
     assert quota.severity == "medium"
-    assert quota.reason.startswith(
-        "2025 quota volumes are unpublished; judged on 2024 batch 1 allocations"
-    )
+    assert quota.reason.startswith("NdPr: Baotou Huamei Rare Earth Hi-Tech (China Northern")
+    assert "2025 quota volumes are unpublished; judged on 2024 batch 1 allocations" in quota.reason
     assert quota.evidence[0].label == "2024 batch 1 quota allocations (official)"
     assert result.band == "medium"
 
@@ -249,3 +264,170 @@ def test_as_of_decides_not_today() -> None:
     inputs = make_inputs(licensed_dy_case(), as_of=D("2025-03-01"), today=D("2025-02-01"))
     assert not assess(inputs).licence_required
     assert assess(dataclasses.replace(inputs, as_of=D("2025-04-04"))).licence_required
+
+
+# -- second edition: supply chain, parties, declarations, destination (issue 12)
+
+TB_MAGNET_PARTIES = (
+    PartyFacts("buyer", "Acme Motors GmbH", "DE"),
+    PartyFacts("exporter", "JL Mag Rare-Earth", "CN", "91360700MA35XXXX1K"),
+    PartyFacts("end_user", "Acme Motors GmbH", "DE"),
+)
+
+
+def tb_magnet(**changes: Any) -> CaseFacts:
+    """A Tb-NdFeB magnet from a magnet maker, general licence, complete file."""
+    base = make_case(
+        ("Nd", "Pr", "Tb"),
+        product_form="magnet",
+        hs_code="8505111000",
+        parties=TB_MAGNET_PARTIES,
+        sources=(
+            source("NdPr", ("Nd", "Pr"), HUAMEI, ore_category="light"),
+            source("Tb", ("Tb",), GOLDEN_DRAGON, ore_category="ionic"),
+        ),
+        licence=LicenceFacts("granted", "GL-2025-001", D("2025-12-02"), D("2026-12-01"), True),
+        documents=tuple(DocumentFacts(doc, "verified") for doc in GENERAL_LICENCE_DOCUMENTS),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_a_tb_magnet_from_a_magnet_maker_with_evidenced_sources_is_not_high() -> None:
+    result = assess(make_inputs(tb_magnet()))
+    eligibility = result.factor("producer_eligibility")
+    quota = result.factor("quota_headroom")
+    assert eligibility.severity in ("none", "low")
+    assert quota.severity in ("none", "low", "medium")
+    assert result.band in ("low", "medium")
+    assert "NdPr: Baotou Huamei Rare Earth Hi-Tech (China Northern Rare Earth), light" in (
+        eligibility.reason
+    )
+    assert "Tb: Fujian Golden Dragon Rare Earth (Xiamen Tungsten), ionic" in eligibility.reason
+    assert "JL Mag" not in quota.reason  # the magnet maker is a party, not a quota holder
+
+
+def test_the_same_magnet_without_upstream_evidence_is_medium_with_the_reason() -> None:
+    sources = tuple(dataclasses.replace(s, evidence=()) for s in tb_magnet().sources)
+    result = assess(make_inputs(tb_magnet(sources=sources)))
+    eligibility = result.factor("producer_eligibility")
+    assert eligibility.severity == "medium"
+    assert "NdPr: " in eligibility.reason
+    assert "upstream source not evidenced" in eligibility.reason
+
+
+def test_a_magnet_with_no_sources_is_medium_and_says_what_to_declare() -> None:
+    result = assess(make_inputs(tb_magnet(sources=())))
+    eligibility = result.factor("producer_eligibility")
+    assert eligibility.severity == "medium"
+    assert "Upstream source not evidenced for Nd, Pr and Tb" in eligibility.reason
+
+
+def test_a_non_approved_upstream_plant_is_high() -> None:
+    ndpr, tb = tb_magnet().sources
+    result = assess(
+        make_inputs(tb_magnet(sources=(ndpr, dataclasses.replace(tb, list_status="not_listed"))))
+    )
+    eligibility = result.factor("producer_eligibility")
+    assert eligibility.severity == "high"
+    assert "Tb: Fujian Golden Dragon" in eligibility.reason
+    assert "is not on the approved-producer list 2026-01" in eligibility.reason
+
+
+def test_a_plant_not_in_the_registry_is_high() -> None:
+    unknown = source("NdPr", ("Nd", "Pr"), None, plant_name="Xinfeng Smelter", ore_category="light")
+    result = assess(make_inputs(tb_magnet(sources=(unknown, tb_magnet().sources[1]))))
+    eligibility = result.factor("producer_eligibility")
+    assert eligibility.severity == "high"
+    assert "Xinfeng Smelter is not in the registry" in eligibility.reason
+
+
+@pytest.mark.parametrize("role", ["buyer", "exporter", "licence_holder", "consignee", "forwarder"])
+def test_a_party_on_the_unreliable_entity_list_is_found_whatever_its_role(role: str) -> None:
+    parties = (*TB_MAGNET_PARTIES, PartyFacts(role, "Lockheed Martin Corporation", "US"))
+    result = assess(make_inputs(tb_magnet(parties=parties)))
+    end_use = result.factor("end_use")
+    assert at_least(result, "high")
+    label = PARTY_ROLE_LABELS[role]
+    assert f"The {label} 'Lockheed Martin Corporation' matches" in end_use.reason
+    assert "Unreliable Entity List" in end_use.reason
+    assert any(e.kind == "watch_entry" for e in end_use.evidence)
+
+
+def test_a_magnet_with_no_composition_is_at_least_high() -> None:
+    result = assess(make_inputs(tb_magnet(elements=(), sources=())))
+    assert at_least(result, "high")
+    assert "declare the composition" in " ".join(result.factor("product_scope").next_steps)
+
+
+def test_scandium_from_a_by_product_source_follows_its_own_rule() -> None:
+    sc = source("Sc", ("Sc",), None, plant_name="Titanium dioxide plant", ore_category="by_product")
+    case = make_case(("Sc",), sources=(sc,), licence=LicenceFacts("not_required"))
+    eligibility = assess(make_inputs(case)).factor("producer_eligibility")
+    assert eligibility.severity == "none"
+    assert "by-product outside the quota system and the separation list" in eligibility.reason
+    assert assess(make_inputs(case)).factor("quota_headroom").severity == "none"
+    unevidenced = dataclasses.replace(case, sources=(dataclasses.replace(sc, evidence=()),))
+    assert assess(make_inputs(unevidenced)).factor("producer_eligibility").severity == "medium"
+
+
+def test_sm_oxide_from_a_northern_plant_is_judged_light_from_its_source() -> None:
+    sm = source("Sm", ("Sm",), HUAMEI, ore_category="light")
+    quota = assess(make_inputs(make_case(("Sm",), sources=(sm,)))).factor("quota_headroom")
+    assert "judged light" in quota.reason
+    assert "ionic" not in quota.reason
+    assumed = source("Sm", ("Sm",), HUAMEI)
+    quota = assess(make_inputs(make_case(("Sm",), sources=(assumed,)))).factor("quota_headroom")
+    assert "ionic assumed from the element" in quota.reason
+    assert quota.severity == "high"  # Northern holds no ionic mining, so no ionic separation
+
+
+def test_one_ionic_input_does_not_make_the_whole_magnet_ionic() -> None:
+    quota = assess(make_inputs(tb_magnet())).factor("quota_headroom")
+    assert "NdPr: " in quota.reason
+    assert "judged light" in quota.reason
+    assert quota.severity != "high"
+
+
+def test_a_sanctioned_destination_raises_the_band() -> None:
+    clean = assess(make_inputs(tb_magnet()))
+    dprk = assess(make_inputs(tb_magnet(destination="KP"), destination_restrictions=DESTINATIONS))
+    assert dprk.band == "critical"
+    assert BAND_RANK[dprk.band] > BAND_RANK[clean.band]
+    assert "Destination KP is under UN Security Council sanctions" in dprk.factor("end_use").reason
+
+
+def test_a_military_end_use_restriction_bites_only_on_military_end_use() -> None:
+    civil = assess(make_inputs(tb_magnet(destination="US"), destination_restrictions=DESTINATIONS))
+    assert civil.factor("end_use").severity == "low"
+    military = assess(
+        make_inputs(
+            tb_magnet(destination="US", end_use="defence"), destination_restrictions=DESTINATIONS
+        )
+    )
+    assert military.band == "critical"
+    assert "(unverified)" in military.factor("end_use").reason
+
+
+def test_an_hs_line_that_contradicts_the_elements_is_medium() -> None:
+    line = HsLineFacts(
+        "2846901992", "oxide", "Oxides with >= 30% medium-heavy REE", medium_heavy=True
+    )
+    result = assess(make_inputs(make_case(("La", "Ce"), hs_code=line.code, hs_line=line)))
+    scope = result.factor("product_scope")
+    assert scope.severity == "medium"
+    assert "Declaration inconsistent" in scope.reason
+    assert "customs may hold" in scope.reason
+
+
+def test_a_licence_holder_who_is_not_the_exporter_is_flagged() -> None:
+    parties = (*TB_MAGNET_PARTIES, PartyFacts("licence_holder", "Other Trading Co.", "CN"))
+    eligibility = assess(make_inputs(tb_magnet(parties=parties))).factor("producer_eligibility")
+    assert eligibility.severity == "medium"
+    assert "is not the exporter JL Mag Rare-Earth" in eligibility.reason
+
+
+def test_a_reported_list_says_so_in_the_reason() -> None:
+    result = assess(make_inputs(tb_magnet(), approved_list=approved_list("reported")))
+    eligibility = result.factor("producer_eligibility")
+    assert "reported" in eligibility.reason
+    assert "not an official list" in eligibility.evidence[-1].label
