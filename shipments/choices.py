@@ -1,6 +1,33 @@
 from django.db import models
 
-from method.choices import BANDS
+from method.choices import (
+    BANDS,
+    ORE_CATEGORIES,
+    PARTY_ROLE_LABELS,
+    PARTY_ROLES,
+    SOURCE_EVIDENCE,
+    SOURCE_EVIDENCE_LABELS,
+)
+
+# The method owns the vocabularies; the choices give them labels.
+PartyRole = models.TextChoices(
+    "PartyRole",
+    [(role.upper(), (role, PARTY_ROLE_LABELS[role].capitalize())) for role in PARTY_ROLES],
+)
+OreCategory = models.TextChoices(
+    "OreCategory",
+    [
+        ("LIGHT", ("light", "Light (rock ore, e.g. Bayan Obo)")),
+        ("IONIC", ("ionic", "Ionic clay")),
+        ("IMPORTED", ("imported", "Imported ore or monazite")),
+        ("BY_PRODUCT", ("by_product", "By-product (e.g. Sc from titanium residue)")),
+    ],
+)
+SourceEvidence = models.TextChoices(
+    "SourceEvidence",
+    [(kind.upper(), (kind, SOURCE_EVIDENCE_LABELS[kind].capitalize())) for kind in SOURCE_EVIDENCE],
+)
+assert tuple(OreCategory.values) == ORE_CATEGORIES
 
 
 class EndUse(models.TextChoices):

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from registry.choices import ProductForm
 from registry.models import Element, Producer
-from registry.validators import validate_country_code, validate_hs_code
+from registry.validators import validate_country_code, validate_hs_code, validate_uscc
 
 from .choices import (
     Band,
@@ -15,6 +15,8 @@ from .choices import (
     EndUse,
     ImportState,
     LicenceStatus,
+    OreCategory,
+    PartyRole,
     TimelineKind,
 )
 
@@ -23,7 +25,6 @@ CASE_INPUT_FIELDS = (
     "reference",
     "buyer",
     "exporter",
-    "producer",
     "supplier_text",
     "product_form",
     "elements",
@@ -41,6 +42,8 @@ CASE_INPUT_FIELDS = (
     "general_licence",
     "owner",
     "watchers",
+    "parties",
+    "sources",
 )
 # The ones stored on the Case row itself (elements and watchers are relations).
 
@@ -51,14 +54,6 @@ class Case(models.Model):
     reference = models.CharField(max_length=60, unique=True)
     buyer = models.CharField(max_length=200)
     exporter = models.CharField(max_length=200)
-    producer = models.ForeignKey(
-        Producer,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-        help_text="Leave empty when the supplier did not declare a producer.",
-    )
     supplier_text = models.CharField(
         max_length=300, blank=True, help_text="What the supplier said about the producer."
     )
@@ -195,6 +190,114 @@ class CaseElement(models.Model):
         if self.content_share is None:
             return ""
         return format(self.content_share.normalize(), "f")
+
+
+# Roles a case has at most one of; intermediaries (forwarder, trader) may repeat.
+SINGLE_ROLES = ("buyer", "exporter", "licence_holder", "consignee", "end_user")
+# The roles whose names the Case row repeats (the register shows and searches them).
+HEADLINE_ROLES = ("buyer", "exporter", "end_user", "consignee")
+
+
+class CaseParty(models.Model):
+    """A party on the shipment. Every party is screened against the watch lists.
+
+    The buyer, exporter, end user and consignee names are repeated on the Case row for the
+    register; shipments.services.parties keeps the two in step.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=16, choices=PartyRole.choices)
+    name = models.CharField(max_length=300)
+    country = models.CharField(
+        max_length=2, blank=True, validators=[validate_country_code], help_text="ISO 3166."
+    )
+    uscc = models.CharField(
+        "USCC",
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text="Unified Social Credit Code, for a Chinese party.",
+    )
+    lei = models.CharField(
+        "LEI",
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z]{18}[0-9]{2}$",
+                "A Legal Entity Identifier has 20 characters: 18 letters or digits, then 2 digits.",
+                code="lei",
+            )
+        ],
+    )
+    registry_number = models.CharField(max_length=60, blank=True)
+    producer = models.ForeignKey(
+        Producer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_parties",
+        help_text="The registry's record of this party, e.g. a magnet maker.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+        verbose_name_plural = "case parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "role"],
+                condition=Q(role__in=SINGLE_ROLES),
+                name="case_party_single_role",
+                violation_error_message="A case has one party in this role.",
+            ),
+        ]
+        indexes = [models.Index(fields=["name"], name="case_party_name")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"
+
+
+class CaseSource(models.Model):
+    """Where one rare earth input (an element or a group such as NdPr) came from."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources")
+    label = models.CharField(max_length=20, help_text="The input, e.g. NdPr or Tb.")
+    elements = models.JSONField(default=list, help_text="Element symbols of the case it covers.")
+    producer = models.ForeignKey(
+        Producer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_sources",
+        help_text="The separation plant (the mine, for ore).",
+    )
+    plant_name = models.CharField(
+        max_length=200, blank=True, help_text="As declared, when the plant is not in the registry."
+    )
+    ore_category = models.CharField(max_length=12, choices=OreCategory.choices, blank=True)
+    production_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="Document types that evidence the source."
+    )
+    note = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(producer__isnull=False) | ~Q(plant_name=""),
+                name="case_source_names_a_plant",
+                violation_error_message="Name the plant: choose it from the registry or type it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        plant = self.producer.name_en if self.producer_id else self.plant_name
+        return f"{self.label}: {plant}"
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:
