@@ -32,6 +32,7 @@ from registry.models import (
     ApprovedListVersion,
     Authority,
     CalendarDay,
+    DestinationRestriction,
     Element,
     HolidayNotice,
     HSCode,
@@ -140,6 +141,7 @@ def load_reference_data() -> dict[str, int]:
     _load_reported_list(c)
     _load_quotas(c)
     _load_watch_lists(c)
+    _load_destinations(c)
     _load_calendar(c)
     return {
         "created": c.created,
@@ -162,6 +164,7 @@ def load_reference_data() -> dict[str, int]:
                 QuotaAllocation,
                 WatchList,
                 WatchListEntry,
+                DestinationRestriction,
                 HolidayNotice,
                 CalendarDay,
             )
@@ -375,12 +378,17 @@ def _load_reported_list(c: Counter) -> None:
     """One published, reported list version of the quota holders' plants. A published
     version is immutable: once it exists (shipped or made by staff under this label) it is
     left alone, and a later change of the research needs a new version; a draft under this
-    label is brought to the shipped content and published. Published as the
-    publish service does (published_at, no user: the system), without a ReferenceChange:
-    loading is the initial state."""
+    label is brought to the shipped content and published. Shipped only on a fresh install
+    (no other published version). Published as the publish service does (published_at, no
+    user: the system), without a ReferenceChange: loading is the initial state."""
     version = ApprovedListVersion.objects.filter(label=REPORTED_LIST_LABEL).first()
     if version is not None and version.is_published:
         c.unchanged += 1
+        return
+    published = ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED)
+    if published.exclude(label=REPORTED_LIST_LABEL).exists():
+        # Not a fresh install: staff's own lists are in force, and a reported list published
+        # now would displace them from 2024 on (the latest published version wins a tie).
         return
     plants, sources = _reported_plants(read("producers.yaml"))
     cited = f"Group subsidiaries as reported by {', '.join(sources)} (producers.yaml; not an "
@@ -527,6 +535,29 @@ def _load_watch_lists(c: Counter) -> None:
             },
             c,
             clean=False,  # 251 rows from one vetted file; the model has no cross-field rules
+        )
+
+
+def _load_destinations(c: Counter) -> None:
+    """UN sanctions and Chinese countermeasures by destination, matched by country and
+    instrument (the natural key): a corrected fact updates its row, with history."""
+    for r in read("destinations.yaml")["restrictions"]:
+        upsert(
+            DestinationRestriction,
+            {"country": r["country"], "instrument": r["instrument"]},
+            {
+                "regime": r["regime"],
+                "scope": r["scope"],
+                "severity": r["severity"],
+                "title": r["title"],
+                "effective_from": r["effective_from"],
+                "effective_to": r.get("effective_to"),
+                "source": " ".join(str(r.get("source", "")).split())[:500],
+                "confidence": _confidence(r.get("confidence")),
+                "notes": " ".join(str(r.get("notes", "")).split()),
+                "is_demo": False,
+            },
+            c,
         )
 
 

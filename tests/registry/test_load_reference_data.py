@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from demo.registry import load_registry_demo
+from registry import services
 from registry.loading import REPORTED_LIST_LABEL, load_reference_data
 from registry.models import (
     ApprovedListEntry,
@@ -23,6 +24,7 @@ from registry.models import (
     WatchListEntry,
 )
 from registry.validators import validate_uscc
+from tests.registry.factories import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +150,15 @@ def test_a_second_load_leaves_the_reported_list_alone(loaded):
     assert ApprovedListVersion.objects.filter(label=REPORTED_LIST_LABEL).count() == 1
     assert version.entries.count() == 5
     assert not ReferenceChange.objects.exists()
+
+
+def test_an_install_with_its_own_published_list_gets_no_reported_list(db, staff_user):
+    own = services.approved_list_version_create(label="MIIT 2024", effective_from=date(2024, 1, 1))
+    services.approved_list_entry_set(version=own, producer=ProducerFactory())
+    services.approved_list_publish(version=own, actor=staff_user)
+    load_reference_data()
+    assert not ApprovedListVersion.objects.filter(label=REPORTED_LIST_LABEL).exists()
+    assert list(ApprovedListVersion.objects.values_list("label", flat=True)) == ["MIIT 2024"]
 
 
 def test_watch_lists_and_calendar(loaded):
