@@ -91,6 +91,23 @@ class CalendarDayKind(models.TextChoices):
     MAKEUP_WORKDAY = "makeup_workday", "Make-up working day"
 
 
+class DestinationRegime(models.TextChoices):
+    UN_SANCTIONS = "un_sanctions", "UN Security Council sanctions"
+    CN_COUNTERMEASURE = "cn_countermeasure", "Chinese countermeasure"
+
+
+class DestinationScope(models.TextChoices):
+    ALL_ITEMS = "all_items", "any item"
+    MILITARY_END_USE = "military_end_use", "military end users or end uses"
+
+
+class DestinationSeverity(models.TextChoices):
+    """The floor a restriction sets for a case it matches (the method's band names)."""
+
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
 class ChangeKind(models.TextChoices):
     LIST_PUBLISHED = "list_published", "Approved list published"
     QUOTA_BATCH = "quota_batch", "Quota batch issued or changed"
@@ -102,6 +119,7 @@ class ChangeKind(models.TextChoices):
     WATCH_LIST = "watch_list", "Watch list updated"
     CALENDAR = "calendar", "Working-day calendar changed"
     PRODUCER = "producer", "Producer or group changed"
+    DESTINATION = "destination", "Destination restriction changed"
 
 
 # Kinds whose reach is a set of parties: the producers or groups whose standing moved, or

@@ -14,19 +14,25 @@ from typing import Any
 
 import yaml
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from registry.choices import (
     CalendarDayKind,
     Confidence,
     FacilityKind,
+    ListEntryStatus,
+    ListVersionStatus,
     QuotaCategory,
     QuotaConfidence,
     QuotaKind,
 )
 from registry.models import (
+    ApprovedListEntry,
+    ApprovedListVersion,
     Authority,
     CalendarDay,
+    DestinationRestriction,
     Element,
     HolidayNotice,
     HSCode,
@@ -53,6 +59,18 @@ ALLOCATION_KEYS = {
 FACILITY_KINDS = {"separation": FacilityKind.SEPARATION_PLANT, "mine": FacilityKind.MINE}
 # CREG was founded on 2021-12-23; the groups it absorbed "in 2021-12" joined that day.
 CREG_FOUNDED = date(2021, 12, 23)
+# The approved list shipped with the product: MIIT's list is not in the shared research, so
+# a fresh install would judge every real plant "not approved". This version lists the
+# separation plants the research names for the groups that held the 2024 quotas, marked
+# reported (never official) so every page and reason that uses it says so.
+REPORTED_LIST_LABEL = "Reported plants of the quota-holding groups"
+REPORTED_LIST_FROM = date(2024, 1, 1)
+REPORTED_LIST_NOTES = (
+    "Reported, not an official MIIT list. It holds the separation plants that the shipped "
+    "research (registry/data/producers.yaml) names as subsidiaries of the groups holding "
+    "the 2024 quotas (China Northern Rare Earth; China Rare Earth Group, with the plants of "
+    "the groups it absorbed). Publish an official version over it when MIIT's list is known."
+)
 
 
 def read(name: str) -> Any:
@@ -120,8 +138,10 @@ def load_reference_data() -> dict[str, int]:
     _load_hs_codes(c)
     _load_measures(c)
     _load_producers(c)
+    _load_reported_list(c)
     _load_quotas(c)
     _load_watch_lists(c)
+    _load_destinations(c)
     _load_calendar(c)
     return {
         "created": c.created,
@@ -137,11 +157,14 @@ def load_reference_data() -> dict[str, int]:
                 Suspension,
                 ProducerGroup,
                 Producer,
+                ApprovedListVersion,
+                ApprovedListEntry,
                 QuotaCycle,
                 QuotaBatch,
                 QuotaAllocation,
                 WatchList,
                 WatchListEntry,
+                DestinationRestriction,
                 HolidayNotice,
                 CalendarDay,
             )
@@ -309,6 +332,10 @@ def _load_producers(c: Counter) -> None:
                 c,
             )
     for m in data.get("magnet_makers_general_licence_2025") or []:
+        listing = str(m.get("listing") or "unknown")
+        # The names and the licence are confirmed; the research marks the listings it could
+        # not check "(unconfirmed)", and the row's confidence says so.
+        unconfirmed = "unconfirmed" in listing
         upsert(
             Producer,
             {"name_en": m["name"], "is_demo": False},
@@ -316,12 +343,85 @@ def _load_producers(c: Counter) -> None:
                 "group": None,
                 "kind": FacilityKind.MAGNET_MAKER,
                 "name_zh": m.get("name_zh", ""),
-                "confidence": Confidence.CONFIRMED,
-                "notes": f"Received a general export licence on 2025-12-02. Listing: "
-                f"{m.get('listing', 'unknown')}.",
+                "confidence": Confidence.UNCONFIRMED if unconfirmed else Confidence.CONFIRMED,
+                "notes": "Magnet maker (an exporter, not a quota holder). Received a general "
+                f"export licence on 2025-12-02 (name confirmed). Listing: {listing}.",
             },
             c,
         )
+
+
+def _reported_plants(data: dict) -> tuple[list[tuple[Producer, ProducerGroup]], list[str]]:
+    """The separation plants of every group whose quota holder (successor links followed,
+    as of the list's effective date) held 2024 quotas, and the sources that name them."""
+    holders = {g["key"] for g in data["groups"] if g.get("quota_holder_2024")}
+    groups = {g.key: g for g in ProducerGroup.objects.select_related("successor")}
+    plants: list[tuple[Producer, ProducerGroup]] = []
+    sources: list[str] = []
+    for g in data["groups"]:
+        holder = groups[g["key"]].quota_holder(on=REPORTED_LIST_FROM)
+        named = [
+            s
+            for s in g.get("subsidiaries") or []
+            if FACILITY_KINDS[s["kind"]] == FacilityKind.SEPARATION_PLANT
+        ]
+        if holder.key not in holders or not named:
+            continue
+        for s in named:
+            plants.append((Producer.objects.get(name_en=s["name"], is_demo=False), holder))
+        for source in (groups[g["key"]].source, holder.source):
+            sources.extend(part.strip() for part in source.split(";") if part.strip())
+    return plants, list(dict.fromkeys(sources))
+
+
+def _load_reported_list(c: Counter) -> None:
+    """One published, reported list version of the quota holders' plants. A published
+    version is immutable: once it exists (shipped or made by staff under this label) it is
+    left alone, and a later change of the research needs a new version; a draft under this
+    label is brought to the shipped content and published. Shipped only on a fresh install
+    (no other published version). Published as the publish service does (published_at, no
+    user: the system), without a ReferenceChange: loading is the initial state."""
+    version = ApprovedListVersion.objects.filter(label=REPORTED_LIST_LABEL).first()
+    if version is not None and version.is_published:
+        c.unchanged += 1
+        return
+    published = ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED)
+    if published.exclude(label=REPORTED_LIST_LABEL).exists():
+        # Not a fresh install: staff's own lists are in force, and a reported list published
+        # now would displace them from 2024 on (the latest published version wins a tie).
+        return
+    plants, sources = _reported_plants(read("producers.yaml"))
+    cited = f"Group subsidiaries as reported by {', '.join(sources)} (producers.yaml; not an "
+    cited += "official MIIT list)"
+    version = upsert(
+        ApprovedListVersion,
+        {"label": REPORTED_LIST_LABEL},
+        {
+            "status": ListVersionStatus.DRAFT,
+            "effective_from": REPORTED_LIST_FROM,
+            "confidence": QuotaConfidence.REPORTED,
+            "source_document": cited[:300],
+            "notes": REPORTED_LIST_NOTES,
+            "is_demo": False,
+        },
+        c,
+    )
+    wanted = {p.pk for p, _ in plants}
+    version.entries.exclude(producer_id__in=wanted).delete()
+    for plant, holder in plants:
+        via = "" if plant.group_id == holder.pk else f", now part of {holder.name}"
+        note = f"Reported plant of {plant.group.name}{via}; not an official listing."
+        upsert(
+            ApprovedListEntry,
+            {"version": version, "producer": plant},
+            {"status": ListEntryStatus.APPROVED, "note": note[:300]},
+            c,
+        )
+    version.status = ListVersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = None
+    version.full_clean(validate_unique=False)
+    version.save()
 
 
 def _load_quotas(c: Counter) -> None:
@@ -435,6 +535,29 @@ def _load_watch_lists(c: Counter) -> None:
             },
             c,
             clean=False,  # 251 rows from one vetted file; the model has no cross-field rules
+        )
+
+
+def _load_destinations(c: Counter) -> None:
+    """UN sanctions and Chinese countermeasures by destination, matched by country and
+    instrument (the natural key): a corrected fact updates its row, with history."""
+    for r in read("destinations.yaml")["restrictions"]:
+        upsert(
+            DestinationRestriction,
+            {"country": r["country"], "instrument": r["instrument"]},
+            {
+                "regime": r["regime"],
+                "scope": r["scope"],
+                "severity": r["severity"],
+                "title": r["title"],
+                "effective_from": r["effective_from"],
+                "effective_to": r.get("effective_to"),
+                "source": " ".join(str(r.get("source", "")).split())[:500],
+                "confidence": _confidence(r.get("confidence")),
+                "notes": " ".join(str(r.get("notes", "")).split()),
+                "is_demo": False,
+            },
+            c,
         )
 
 

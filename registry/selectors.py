@@ -9,6 +9,7 @@ from registry.choices import ListVersionStatus
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
+    DestinationRestriction,
     Measure,
     QuotaCycle,
     ReferenceChange,
@@ -96,6 +97,10 @@ def watch_lists() -> QuerySet[WatchList]:
 
 def watch_entries(watch_list: WatchList) -> QuerySet[WatchListEntry]:
     return watch_list.entries.order_by("-date_added", "name")
+
+
+def destination_restrictions() -> QuerySet[DestinationRestriction]:
+    return DestinationRestriction.objects.order_by("country", "effective_from")
 
 
 def reference_changes() -> QuerySet[ReferenceChange]:

@@ -42,6 +42,7 @@ def index(request):
             "cycles": selectors.quota_cycles(),
             "measure_rows": _measure_rows(selectors.measures_with_scope(), today),
             "watch_lists": selectors.watch_lists(),
+            "destinations": selectors.destination_restrictions(),
             "recent_changes": selectors.reference_changes()[:5],
         },
     )

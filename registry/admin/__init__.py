@@ -1,5 +1,14 @@
 """Django admin for the reference data: one module per sub-domain."""
 
-from . import calendar, changes, lists, measures, producers, quotas, watchlists
+from . import calendar, changes, destinations, lists, measures, producers, quotas, watchlists
 
-__all__ = ["calendar", "changes", "lists", "measures", "producers", "quotas", "watchlists"]
+__all__ = [
+    "calendar",
+    "changes",
+    "destinations",
+    "lists",
+    "measures",
+    "producers",
+    "quotas",
+    "watchlists",
+]

@@ -9,7 +9,7 @@ from registry.resources import ApprovedListEntryResource, ApprovedListVersionRes
 
 from .base import RegistryAdmin
 
-VERSION_FIELDS = ("label", "effective_from", "source_document", "notes", "is_demo")
+VERSION_FIELDS = ("label", "effective_from", "source_document", "confidence", "notes", "is_demo")
 
 
 def _published(obj) -> bool:
@@ -37,10 +37,10 @@ class ApprovedListEntryInline(admin.TabularInline):
 class ApprovedListVersionAdmin(RegistryAdmin):
     resource_classes = [ApprovedListVersionResource]
     list_display = (
-        "label", "status", "effective_from", "published_at", "published_by", "entry_count",
-        "is_demo", "public_page",
+        "label", "status", "confidence", "effective_from", "published_at", "published_by",
+        "entry_count", "is_demo", "public_page",
     )  # fmt: skip
-    list_filter = ("status", "is_demo", "effective_from")
+    list_filter = ("status", "confidence", "is_demo", "effective_from")
     search_fields = ("label", "source_document", "notes")
     readonly_fields = ("status", "published_at", "published_by", "diff_link")
     inlines = [ApprovedListEntryInline]
@@ -119,6 +119,7 @@ class ApprovedListVersionAdmin(RegistryAdmin):
                 label=f"{version.label} (draft copy)",
                 effective_from=version.effective_from,
                 source_document=version.source_document,
+                confidence=version.confidence,
                 copy_from=version,
                 actor=request.user,
             )

@@ -1,5 +1,6 @@
 from .calendar import CalendarDay, HolidayNotice
 from .changes import ReferenceChange
+from .destinations import DESTINATION_FIELDS, DestinationRestriction
 from .elements import Element, HSCode
 from .lists import ApprovedListEntry, ApprovedListVersion
 from .measures import Authority, Measure, Suspension
@@ -8,11 +9,13 @@ from .quotas import QuotaAllocation, QuotaBatch, QuotaCycle, QuotaUtilisation
 from .watchlists import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry
 
 __all__ = [
+    "DESTINATION_FIELDS",
     "WATCH_ENTRY_FIELDS",
     "ApprovedListEntry",
     "ApprovedListVersion",
     "Authority",
     "CalendarDay",
+    "DestinationRestriction",
     "Element",
     "HSCode",
     "HolidayNotice",

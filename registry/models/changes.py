@@ -12,9 +12,9 @@ class ReferenceChange(models.Model):
     party name moved nobody and affects no case (`affects_no_case`). A case is
     affected when it matches every non-empty key: its declared producer is in producer_ids
     (or its producer's group in group_ids), it has one of `elements`, its form is one of
-    `forms`, its planned ship date lies in [date_from, date_to), and, for party changes, its
-    end user or consignee resembles one of `party_names`. See
-    assessments.selectors.cases_affected_by.
+    `forms`, its planned ship date lies in [date_from, date_to), its destination country
+    is one of `destinations` (ISO alpha-2 codes), and, for party changes, its end user or
+    consignee resembles one of `party_names`. See assessments.selectors.cases_affected_by.
     """
 
     kind = models.CharField(max_length=20, choices=ChangeKind.choices)
@@ -39,6 +39,9 @@ class ReferenceChange(models.Model):
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     party_names = models.JSONField(default=list, blank=True)
+    destinations = models.JSONField(
+        default=list, blank=True, help_text="Destination country codes (ISO alpha-2)."
+    )
 
     # Progress of the re-score this change caused (written by assessments.tasks).
     status = models.CharField(
@@ -80,4 +83,5 @@ class ReferenceChange(models.Model):
             "date_from": self.date_from,
             "date_to": self.date_to,
             "party_names": self.party_names,
+            "destinations": self.destinations,
         }

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from registry.choices import ListEntryStatus, ListVersionStatus
+from registry.choices import ListEntryStatus, ListVersionStatus, QuotaConfidence
 
 from .producers import Producer
 
@@ -18,6 +18,14 @@ class ApprovedListVersion(models.Model):
     )
     effective_from = models.DateField()
     source_document = models.CharField(max_length=300, blank=True)
+    # A list rebuilt from press and company reports is not MIIT's: every page and every
+    # reason that relies on it must say so, so the version carries how it is known.
+    confidence = models.CharField(
+        max_length=10,
+        choices=QuotaConfidence.choices,
+        default=QuotaConfidence.OFFICIAL,
+        help_text="Official: MIIT's own list. Reported: rebuilt from press or company reports.",
+    )
     notes = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo, not a fact.")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -48,6 +56,10 @@ class ApprovedListVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ListVersionStatus.PUBLISHED
+
+    @property
+    def is_official(self) -> bool:
+        return self.confidence == QuotaConfidence.OFFICIAL
 
 
 class ApprovedListEntry(models.Model):

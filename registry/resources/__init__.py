@@ -5,6 +5,7 @@ from .base import JSONListField, ListWidget, RegistryResource, StrictManyToManyW
 from .calendar import CalendarDayResource, HolidayNoticeResource
 from .catalogue import AuthorityResource, ElementResource, HSCodeResource
 from .changes import ReferenceChangeResource
+from .destinations import DestinationRestrictionResource
 from .lists import ApprovedListEntryResource, ApprovedListVersionResource
 from .measures import MeasureResource, SuspensionResource
 from .producers import ProducerGroupResource, ProducerResource
@@ -23,6 +24,7 @@ __all__ = [
     "AuthorityResource",
     "CalendarDayResource",
     "CycleYearWidget",
+    "DestinationRestrictionResource",
     "ElementResource",
     "HSCodeResource",
     "HolidayNoticeResource",

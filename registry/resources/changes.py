@@ -12,5 +12,5 @@ class ReferenceChangeResource(SafeExportResource):
         fields = (
             "id", "created_at", "kind", "summary", "actor__username", "status", "affected_count",
             "done_count", "band_changed_count", "producer_ids", "group_ids", "elements", "forms",
-            "date_from", "date_to", "party_names",
+            "date_from", "date_to", "party_names", "destinations",
         )  # fmt: skip

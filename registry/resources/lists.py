@@ -14,7 +14,10 @@ class ApprovedListVersionResource(RegistryResource):
     class Meta:
         model = ApprovedListVersion
         import_id_fields = ("label",)
-        fields = ("label", "status", "effective_from", "source_document", "notes", "is_demo")
+        fields = (
+            "label", "status", "effective_from", "source_document", "confidence", "notes",
+            "is_demo",
+        )  # fmt: skip
         clean_model_instances = True
         skip_unchanged = True
 

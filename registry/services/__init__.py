@@ -2,6 +2,11 @@
 
 from .calendar import calendar_day_set
 from .changes import reference_change_record
+from .destinations import (
+    destination_change_record,
+    destination_restriction_delete,
+    destination_restriction_save,
+)
 from .lists import (
     ListDiff,
     approved_list_diff,
@@ -38,6 +43,9 @@ __all__ = [
     "approved_list_version_delete",
     "approved_list_version_update",
     "calendar_day_set",
+    "destination_change_record",
+    "destination_restriction_delete",
+    "destination_restriction_save",
     "measure_create",
     "measure_update",
     "producer_create",

@@ -7,7 +7,8 @@ covers the groups absorbed into it) is taken here, when the change is recorded, 
 else.
 
 Semantics, per dimension: an empty key means "any" (no narrowing); producer and group ids
-are one dimension (either matches); a date window is [date_from, date_to), None open.
+are one dimension (either matches); a date window is [date_from, date_to), None open;
+destinations are the shipment's destination country codes (ISO alpha-2, upper case).
 `ChangeKeys.union` keeps those semantics when one change covers several rows (an import).
 """
 
@@ -19,7 +20,7 @@ from datetime import date
 
 from method.choices import SEPARATED_FORMS
 from registry.choices import ProductForm, QuotaCategory, QuotaKind
-from registry.models import Element, ProducerGroup
+from registry.models import DestinationRestriction, Element, ProducerGroup
 
 
 def _frozen(values: Iterable) -> frozenset:
@@ -35,6 +36,7 @@ class ChangeKeys:
     date_from: date | None = None
     date_to: date | None = None
     party_names: frozenset[str] = frozenset()
+    destinations: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -47,6 +49,7 @@ class ChangeKeys:
         date_from: date | None = None,
         date_to: date | None = None,
         party_names: Iterable[str] = (),
+        destinations: Iterable[str] = (),
     ) -> ChangeKeys:
         return cls(
             producer_ids=_frozen(int(p) for p in producer_ids),
@@ -56,6 +59,7 @@ class ChangeKeys:
             date_from=date_from,
             date_to=date_to,
             party_names=_frozen(party_names),
+            destinations=_frozen(str(d).strip().upper() for d in destinations),
         )
 
     @staticmethod
@@ -83,6 +87,7 @@ class ChangeKeys:
             date_from=None if None in starts else min(starts),
             date_to=None if None in ends else max(ends),
             party_names=joined("party_names"),
+            destinations=joined("destinations"),
         )
 
     def as_fields(self) -> dict:
@@ -95,6 +100,7 @@ class ChangeKeys:
             "date_from": self.date_from,
             "date_to": self.date_to,
             "party_names": sorted(self.party_names, key=str),
+            "destinations": sorted(self.destinations),
         }
 
 
@@ -221,3 +227,37 @@ def list_published_keys(
     """An approved-list version published: the producers whose status differs from the
     version in force before, from its effective date until the next published version."""
     return ChangeKeys.of(producer_ids=producer_ids, date_from=effective_from, date_to=until)
+
+
+@dataclass(frozen=True)
+class DestinationWindow:
+    """Where and when a destination restriction applies (what its change keys need)."""
+
+    country: str
+    starts: date
+    ends: date | None
+
+    @classmethod
+    def of(cls, restriction: DestinationRestriction) -> DestinationWindow:
+        return cls(restriction.country, restriction.effective_from, restriction.effective_to)
+
+
+def destination_keys(
+    restriction: DestinationRestriction | DestinationWindow | None,
+    *,
+    old: DestinationWindow | None = None,
+) -> ChangeKeys:
+    """A destination restriction added, changed (`old` = its window before) or removed
+    (`restriction` None): the countries it named and names, over the union of the windows,
+    so cases shipping where or when it no longer applies are re-scored too. Its scope and
+    severity are not keys: every case to that country in the window may move."""
+    new = (
+        DestinationWindow.of(restriction)
+        if isinstance(restriction, DestinationRestriction)
+        else restriction
+    )
+    return ChangeKeys.union(
+        ChangeKeys.of(destinations=[w.country], date_from=w.starts, date_to=w.ends)
+        for w in (old, new)
+        if w is not None
+    )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.types import Actor
-from registry.choices import ChangeKind, ListEntryStatus, ListVersionStatus
+from registry.choices import ChangeKind, ListEntryStatus, ListVersionStatus, QuotaConfidence
 from registry.models import ApprovedListEntry, ApprovedListVersion, Producer, ReferenceChange
 from registry.selectors import list_version_in_force
 
@@ -97,15 +97,21 @@ def approved_list_version_create(
     actor: Actor = None,
     source_document: str = "",
     notes: str = "",
+    confidence: str = QuotaConfidence.OFFICIAL,
     copy_from: ApprovedListVersion | None = None,
     is_demo: bool = False,
 ) -> ApprovedListVersion:
-    """A new draft version, optionally starting from another version's entries."""
+    """A new draft version, optionally starting from another version's entries.
+
+    `confidence` says how the list is known (official, or reported when rebuilt from
+    press and company reports); pages and reasons label a version that is not official.
+    """
     version = ApprovedListVersion(
         label=label,
         effective_from=effective_from,
         source_document=source_document,
         notes=notes,
+        confidence=confidence,
         is_demo=is_demo,
         status=ListVersionStatus.DRAFT,
     )
@@ -127,7 +133,8 @@ def approved_list_version_create(
 def approved_list_version_update(
     *, version: ApprovedListVersion, actor: Actor = None, **changes
 ) -> ApprovedListVersion:
-    """Edit a draft's label, date, source or notes. Published versions are refused."""
+    """Edit a draft's label, date, source, confidence or notes. Published versions are
+    refused."""
     _refuse_if_published(version)
     if "status" in changes or "published_at" in changes:
         raise ValidationError({"status": "Use approved_list_publish to publish a version."})

@@ -19,6 +19,20 @@ def unverified(obj_or_value, field: str = "confidence"):
 
 
 @register.simple_tag
+def list_confidence(version):
+    """The label of an approved-list version that is not MIIT's own ("reported",
+    "estimated"): a list rebuilt from reports must never pass for the official one."""
+    value = getattr(version, "confidence", "official")
+    if not value or value == "official":
+        return ""
+    return format_html(
+        '<span class="tag tag-reported" title="{}">{}</span>',
+        f"Confidence: {value}. Not an official MIIT list; check it before relying on it.",
+        getattr(version, "get_confidence_display", lambda: value)().lower(),
+    )
+
+
+@register.simple_tag
 def demo(obj):
     if getattr(obj, "is_demo", False):
         return format_html(

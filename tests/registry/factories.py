@@ -7,6 +7,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from registry.choices import (
+    DestinationRegime,
+    DestinationScope,
+    DestinationSeverity,
     FacilityKind,
     Layer,
     ProductForm,
@@ -16,6 +19,7 @@ from registry.choices import (
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
+    DestinationRestriction,
     Measure,
     Producer,
     ProducerGroup,
@@ -121,3 +125,16 @@ class WatchListEntryFactory(DjangoModelFactory):
 
     watch_list = factory.SubFactory(WatchListFactory)
     name = factory.Sequence(lambda n: f"Party {n} Inc.")
+
+
+class DestinationRestrictionFactory(DjangoModelFactory):
+    class Meta:
+        model = DestinationRestriction
+
+    country = "KP"
+    regime = DestinationRegime.UN_SANCTIONS
+    scope = DestinationScope.ALL_ITEMS
+    severity = DestinationSeverity.CRITICAL
+    title = factory.Sequence(lambda n: f"Restriction {n}")
+    instrument = factory.Sequence(lambda n: f"UNSCR {1000 + n} (2006)")
+    effective_from = date(2006, 10, 14)

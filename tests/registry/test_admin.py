@@ -191,7 +191,8 @@ def test_a_draft_version_can_be_edited_with_entries_in_the_admin(staff_client, s
         {
             "label": "draft renamed",
             "effective_from": "2026-01-01",
-            "source_document": "",
+            "source_document": "press reports",
+            "confidence": "reported",
             "notes": "",
             "entries-TOTAL_FORMS": "1",
             "entries-INITIAL_FORMS": "0",
@@ -206,6 +207,7 @@ def test_a_draft_version_can_be_edited_with_entries_in_the_admin(staff_client, s
     assert response.status_code == 302, response.content[:3000]
     v.refresh_from_db()
     assert v.label == "draft renamed"
+    assert v.confidence == "reported"
     assert v.entries.get().producer == p
     assert v.history.first().history_user == staff_user
 
@@ -216,3 +218,13 @@ def test_reference_changes_are_read_only_in_the_admin(staff_client):
     assert response.status_code == 200
     assert 'name="_save"' not in response.content.decode()
     assert Measure.objects.count() == 0
+
+
+def test_the_list_version_admin_shows_and_filters_by_confidence(staff_client):
+    ApprovedListVersionFactory(label="rebuilt", confidence="reported")
+    ApprovedListVersionFactory(label="miit")
+    url = reverse("admin:registry_approvedlistversion_changelist")
+    html = staff_client.get(url + "?confidence__exact=reported").content.decode()
+    assert "rebuilt" in html
+    assert "miit" not in html
+    assert "Reported" in html

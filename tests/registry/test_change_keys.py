@@ -13,6 +13,7 @@ from registry.choices import QuotaCategory, QuotaKind
 from registry.models import Measure, ReferenceChange
 from registry.resources import (
     CalendarDayResource,
+    DestinationRestrictionResource,
     MeasureResource,
     ProducerGroupResource,
     ProducerResource,
@@ -23,6 +24,7 @@ from registry.resources import (
 )
 from registry.services.keys import ChangeKeys, MeasureScope, measure_keys
 from tests.registry.factories import (
+    DestinationRestrictionFactory,
     MeasureFactory,
     ProducerFactory,
     ProducerGroupFactory,
@@ -33,7 +35,7 @@ from tests.registry.factories import (
 
 pytestmark = pytest.mark.django_db
 KEY_FIELDS = ("producer_ids", "group_ids", "elements", "forms", "date_from", "date_to")
-KEY_FIELDS += ("party_names",)
+KEY_FIELDS += ("party_names", "destinations")
 
 
 class _Undo(Exception):
@@ -253,6 +255,33 @@ def test_a_watch_entry_and_a_calendar_day_record_the_same_keys_either_way(world,
         )
     )
     assert service == imported == {**service, "date_from": day}
+
+
+def test_a_destination_restriction_records_the_same_keys_either_way(staff_user):
+    old = DestinationRestrictionFactory(
+        country="IR", instrument="UNSCR 2231 (2015) snapback", effective_from=date(2025, 9, 28)
+    )
+
+    def service_write():
+        old.effective_from, old.effective_to = date(2025, 10, 1), date(2027, 1, 1)
+        services.destination_restriction_save(restriction=old, actor=staff_user)
+
+    service = _recorded(service_write)
+    old.refresh_from_db()
+    imported = _recorded(
+        _import(
+            DestinationRestrictionResource,
+            ["country", "instrument", "regime", "scope", "severity", "title", "effective_from",
+             "effective_to", "confidence"],
+            ["IR", "UNSCR 2231 (2015) snapback", old.regime, old.scope, old.severity, old.title,
+             "2025-10-01", "2027-01-01", old.confidence],
+            user=staff_user,
+        )
+    )  # fmt: skip
+    assert service == imported
+    assert service["destinations"] == ["IR"]
+    # The union of the old (open) window and the new one.
+    assert (service["date_from"], service["date_to"]) == (date(2025, 9, 28), None)
 
 
 def test_the_union_of_keys_keeps_any_as_any():

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.choices import ChangeKind, ListVersionStatus
-from registry.models import QuotaAllocation, ReferenceChange, WatchListEntry
+from registry.models import ApprovedListVersion, QuotaAllocation, ReferenceChange, WatchListEntry
 from registry.resources import (
     ApprovedListEntryResource,
+    ApprovedListVersionResource,
     QuotaAllocationResource,
     WatchListEntryResource,
 )
@@ -197,6 +198,25 @@ def test_list_entries_import_into_a_draft():
     result = ApprovedListEntryResource().import_data(ds, dry_run=False)
     assert not result.has_validation_errors()
     assert v.entries.get().status == "suspended"
+
+
+def test_list_versions_import_and_export_their_confidence():
+    headers = ["label", "status", "effective_from", "source_document", "confidence", "notes"]
+    ds = tablib.Dataset(
+        ["rebuilt", "draft", "2024-01-01", "press reports", "reported", ""],
+        ["typo", "draft", "2024-01-01", "", "rumoured", ""],
+        headers=headers,
+    )
+    result = ApprovedListVersionResource().import_data(ds, dry_run=False)
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert "confidence" in invalid.field_specific_errors
+    assert not ApprovedListVersion.objects.exists()
+    ApprovedListVersionResource().import_data(tablib.Dataset(ds[0], headers=headers))
+    assert ApprovedListVersion.objects.get().confidence == "reported"
+    exported = ApprovedListVersionResource().export()
+    assert "confidence" in exported.headers
+    assert exported.dict[0]["confidence"] == "reported"
 
 
 def test_measure_import_with_an_unknown_element_symbol_changes_nothing_and_names_it(elements):

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from demo.registry import load_registry_demo
-from registry.loading import load_reference_data
+from registry import services
+from registry.loading import REPORTED_LIST_LABEL, load_reference_data
 from registry.models import (
+    ApprovedListEntry,
     ApprovedListVersion,
     CalendarDay,
     Measure,
@@ -22,6 +24,7 @@ from registry.models import (
     WatchListEntry,
 )
 from registry.validators import validate_uscc
+from tests.registry.factories import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +99,66 @@ def test_quota_cycles_allocations_and_unpublished_years(loaded):
         batch__cycle__year=2023, batch__number=2, group__key="china-rare-earth-group",
         kind="mining", category="total",
     ).exists()  # fmt: skip
+
+
+def test_a_fresh_install_has_a_published_reported_list_of_the_quota_holders_plants(loaded):
+    version = ApprovedListVersion.objects.get(label=REPORTED_LIST_LABEL)
+    assert version.is_published
+    assert version.published_at is not None
+    assert version.published_by is None  # the system
+    assert version.confidence == "reported"
+    assert version.effective_from == date(2024, 1, 1)
+    assert not version.is_demo
+    assert "not an official MIIT list" in version.source_document
+    assert "metalnomist.com" in version.source_document
+    assert "cmgroup.net" in version.source_document
+    assert "not an official MIIT list" in version.notes
+    entries = {e.producer.name_en: e for e in version.entries.select_related("producer__group")}
+    assert entries["Baotou Huamei Rare Earth Hi-Tech"].status == "approved"
+    # China Northern's three plants, and Xiamen Tungsten's two through China Rare Earth Group.
+    assert set(entries) == {
+        "Baotou Huamei Rare Earth Hi-Tech", "Inner Mongolia Baotou Steel Hefa Rare Earth",
+        "Gansu Rare Earth New Materials", "Fujian Golden Dragon Rare Earth", "Longyan Rare Earth",
+    }  # fmt: skip
+    assert {e.status for e in entries.values()} == {"approved"}
+    assert {e.producer.kind for e in entries.values()} == {"separation_plant"}
+    assert "China Rare Earth Group" in entries["Longyan Rare Earth"].note
+
+
+def test_the_reported_list_holds_no_magnet_maker_and_the_makers_have_no_group(loaded):
+    makers = Producer.objects.filter(kind="magnet_maker", is_demo=False)
+    assert set(makers.values_list("name_en", flat=True)) == {
+        "JL Mag Rare-Earth", "Ningbo Yunsheng", "Beijing Zhong Ke San Huan High-Tech",
+    }  # fmt: skip
+    for maker in makers:
+        assert maker.group is None
+        # The names are confirmed; the research could not confirm their listings.
+        assert maker.confidence == "unconfirmed"
+        assert "(unconfirmed)" in maker.notes
+    assert not ApprovedListEntry.objects.filter(
+        version__label=REPORTED_LIST_LABEL, producer__kind="magnet_maker"
+    ).exists()
+
+
+def test_a_second_load_leaves_the_reported_list_alone(loaded):
+    version = ApprovedListVersion.objects.get(label=REPORTED_LIST_LABEL)
+    history = version.history.count()
+    again = load_reference_data()
+    assert again["created"] == again["updated"] == 0
+    version.refresh_from_db()
+    assert version.history.count() == history
+    assert ApprovedListVersion.objects.filter(label=REPORTED_LIST_LABEL).count() == 1
+    assert version.entries.count() == 5
+    assert not ReferenceChange.objects.exists()
+
+
+def test_an_install_with_its_own_published_list_gets_no_reported_list(db, staff_user):
+    own = services.approved_list_version_create(label="MIIT 2024", effective_from=date(2024, 1, 1))
+    services.approved_list_entry_set(version=own, producer=ProducerFactory())
+    services.approved_list_publish(version=own, actor=staff_user)
+    load_reference_data()
+    assert not ApprovedListVersion.objects.filter(label=REPORTED_LIST_LABEL).exists()
+    assert list(ApprovedListVersion.objects.values_list("label", flat=True)) == ["MIIT 2024"]
 
 
 def test_watch_lists_and_calendar(loaded):

@@ -28,8 +28,9 @@ def data(staff_user):
     services.approved_list_entry_set(version=v1, producer=a)
     services.approved_list_publish(version=v1, actor=staff_user)
     v2 = services.approved_list_version_create(
-        label="v2", effective_from=date(2021, 1, 1), copy_from=v1, is_demo=True
-    )
+        label="v2", effective_from=date(2021, 1, 1), copy_from=v1, is_demo=True,
+        confidence="reported", source_document="press reports",
+    )  # fmt: skip
     services.approved_list_entry_set(version=v2, producer=a, status="suspended", note="audit")
     services.approved_list_entry_set(version=v2, producer=b)
     change = services.approved_list_publish(version=v2, actor=staff_user)
@@ -78,6 +79,23 @@ def test_index_marks_lapsed_suspensions_unverified_and_demo_rows(viewer_client, 
     assert '<span class="tag tag-demo"' in html
     assert "v2" in html  # in force
     assert "Edit in the admin" not in html
+
+
+def test_a_list_version_that_is_not_official_is_labelled_reported_on_every_page(
+    viewer_client, data
+):
+    v1, v2 = data["v1"], data["v2"]
+    label = '<span class="tag tag-reported"'
+    detail = viewer_client.get(reverse("registry:list_version_detail", args=[v2.pk]))
+    html = detail.content.decode()
+    assert label in html
+    assert "not an official MIIT list" in html
+    official = viewer_client.get(reverse("registry:list_version_detail", args=[v1.pk]))
+    assert label not in official.content.decode()
+    index = viewer_client.get(reverse("registry:index")).content.decode()
+    assert index.count(label) == 2  # in force, and its row in the versions table
+    diff = viewer_client.get(reverse("registry:list_diff") + f"?a={v1.pk}&b={v2.pk}")
+    assert diff.content.decode().count(label) == 1
 
 
 def test_staff_get_links_into_the_admin(staff_client, data):
