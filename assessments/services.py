@@ -46,7 +46,7 @@ from method.choices import band_worsened as _band_worsened
 from method.result import AssessmentResult
 from registry.models import ReferenceChange
 from shipments.choices import ACTIVE_STATUSES, Band, TimelineKind
-from shipments.models import Case, TimelineEvent
+from shipments.models import Case, CaseSource, TimelineEvent
 from shipments.services.assessed import (
     LatestAssessment,
     cases_latest_assessment_set,
@@ -288,15 +288,19 @@ def assessment_run(
     existing snapshot instead. Call it inside the caller's transaction (case create/edit).
     """
     with transaction.atomic():
-        producer_id = Case.objects.filter(pk=case.pk).values_list("producer_id", flat=True).get()
+        producer_ids = list(
+            CaseSource.objects.filter(case_id=case.pk, producer__isnull=False).values_list(
+                "producer_id", flat=True
+            )
+        )
         stats = assessments_rescore_batch(
             case_ids=[case.pk],
             trigger=trigger,
             actor=actor,
             reference_change=reference_change,
             today=today,
-            # One case needs the list entries of its own producer only.
-            reference=ReferenceData.load(producer_ids=[producer_id] if producer_id else []),
+            # One case needs the list entries of its own upstream plants only.
+            reference=ReferenceData.load(producer_ids=producer_ids),
             active_only=False,
         )
         if stats.assessment_ids:

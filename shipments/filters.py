@@ -14,7 +14,7 @@ from registry.choices import ProductForm
 from registry.models import Element, Producer, ProducerGroup
 
 from .choices import Band, CaseStatus, LicenceStatus
-from .models import Case, CaseElement
+from .models import Case, CaseElement, CaseParty, CaseSource
 
 DEFAULT_FILTERS = {"status": [CaseStatus.OPEN, CaseStatus.ON_HOLD], "sort": ["risk"]}
 
@@ -54,7 +54,7 @@ class CaseFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Reference, buyer, exporter, end user, producer",
+                "placeholder": "Reference, any party, upstream plant",
             }
         ),
     )
@@ -68,12 +68,15 @@ class CaseFilterSet(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(queryset=_owners, empty_label="Anyone")
     producer = django_filters.ModelChoiceFilter(
-        queryset=Producer.objects.only("pk", "name_en"), empty_label="Any producer"
+        queryset=Producer.objects.only("pk", "name_en"),
+        method="filter_producer",
+        empty_label="Any producer",
+        label="Producer (source or party)",
     )
     group = django_filters.ModelChoiceFilter(
-        field_name="producer__group",
         queryset=ProducerGroup.objects.only("pk", "name"),
-        label="Producer group",
+        method="filter_group",
+        label="Source group",
         empty_label="Any group",
     )
     element = django_filters.ModelMultipleChoiceFilter(
@@ -123,8 +126,29 @@ class CaseFilterSet(django_filters.FilterSet):
             | Q(exporter__icontains=value)
             | Q(end_user__icontains=value)
             | Q(consignee__icontains=value)
-            | Q(producer__name_en__icontains=value)
-            | Q(producer__name_zh__icontains=value)
+            | Exists(CaseParty.objects.filter(case=OuterRef("pk"), name__icontains=value))
+            | Exists(
+                CaseSource.objects.filter(case=OuterRef("pk")).filter(
+                    Q(producer__name_en__icontains=value)
+                    | Q(producer__name_zh__icontains=value)
+                    | Q(plant_name__icontains=value)
+                )
+            )
+        )
+
+    def filter_producer(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(CaseSource.objects.filter(case=OuterRef("pk"), producer=value))
+            | Exists(CaseParty.objects.filter(case=OuterRef("pk"), producer=value))
+        )
+
+    def filter_group(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(CaseSource.objects.filter(case=OuterRef("pk"), producer__group=value))
         )
 
     def filter_element(self, queryset: QuerySet, name: str, value) -> QuerySet:

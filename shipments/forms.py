@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from registry.models import Element, Producer
+from registry.models import Element
 from registry.spreadsheets import spreadsheet_check
 
 from .choices import CaseStatus, DocumentStatus, DocumentType
@@ -106,8 +106,6 @@ class CaseForm(forms.ModelForm):
         officers = users_with_perm("change_case")
         self.fields["owner"].queryset = officers
         self.fields["watchers"].queryset = users_with_perm("view_case")
-        self.fields["producer"].queryset = Producer.objects.select_related("group")
-        self.fields["producer"].empty_label = "— not declared —"
         if self.instance.pk and not self.is_bound:
             shares = {ce.element_id: ce.content_share for ce in self.instance.case_elements.all()}
             self.initial["elements"] = list(shares)

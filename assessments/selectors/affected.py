@@ -25,7 +25,7 @@ from registry.models import (
     Suspension,
 )
 from shipments.choices import ACTIVE_STATUSES
-from shipments.models import Case, CaseElement, Document
+from shipments.models import Case, CaseElement, CaseParty, CaseSource, Document
 
 # ---------------------------------------------------------------------- affected cases
 
@@ -39,19 +39,28 @@ def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) 
     (either matches). The keys are read literally: the registry took the group closure when
     it recorded the change (registry/services/keys.py). A NULL
     ship date counts as today. Party names are screened with the method's own matcher
-    against the distinct end users and consignees of the cases left after the other keys.
+    against the distinct party names (every role) of the cases left after the other keys.
     """
     if change.affects_no_case:
         return Case.objects.none()
     today = today_default(today)
     qs = Case.objects.filter(status__in=ACTIVE_STATUSES)
-    party = Q()
+    # A producer reaches a case as one of its upstream sources (list and quota) or as the
+    # registry record of one of its parties (e.g. the exporter); a group through the sources.
+    reach = Q()
     if change.producer_ids:
-        party |= Q(producer_id__in=[int(p) for p in change.producer_ids])
+        ids = [int(p) for p in change.producer_ids]
+        reach |= Q(Exists(CaseSource.objects.filter(case_id=OuterRef("pk"), producer_id__in=ids)))
+        reach |= Q(Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), producer_id__in=ids)))
     if change.group_ids:
-        party |= Q(producer__group_id__in=[int(g) for g in change.group_ids])
-    if party:
-        qs = qs.filter(party)
+        groups = [int(g) for g in change.group_ids]
+        reach |= Q(
+            Exists(CaseSource.objects.filter(case_id=OuterRef("pk"), producer__group_id__in=groups))
+        )
+    if reach:
+        qs = qs.filter(reach)
+    if change.destinations:
+        qs = qs.filter(destination__in=list(change.destinations))
     if change.elements:
         qs = qs.filter(
             Exists(
@@ -76,10 +85,11 @@ def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) 
             WatchEntryFacts(id=i, list_key="change", list_name="change", name=name)
             for i, name in enumerate(n for n in change.party_names if n and n.strip())
         ]
-        values = set(qs.values_list("end_user", flat=True).distinct())
-        values |= set(qs.exclude(consignee="").values_list("consignee", flat=True).distinct())
+        # Every party is screened, so every party's name can be hit (not only the end user).
+        parties = CaseParty.objects.filter(case__in=qs)
+        values = set(parties.values_list("name", flat=True).distinct())
         hits = [v for v in values if v.strip() and match_party(v, entries, method)]
-        qs = qs.filter(Q(end_user__in=hits) | Q(consignee__in=hits))
+        qs = qs.filter(Exists(CaseParty.objects.filter(case_id=OuterRef("pk"), name__in=hits)))
     return qs
 
 

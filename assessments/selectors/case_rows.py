@@ -20,10 +20,12 @@ from method.inputs import (
     CaseFacts,
     DocumentFacts,
     ElementFacts,
+    HsLineFacts,
     LicenceFacts,
-    ProducerFacts,
+    PartyFacts,
+    SourceFacts,
 )
-from shipments.models import Case, CaseElement, Document
+from shipments.models import HEADLINE_ROLES, Case, CaseElement, CaseParty, CaseSource, Document
 
 # CaseFacts field -> the Case column it copies.
 CASE_FACT_COLUMNS: dict[str, str] = {
@@ -31,10 +33,7 @@ CASE_FACT_COLUMNS: dict[str, str] = {
     "product_form": "product_form",
     "end_use": "end_use",
     "hs_code": "hs_code",
-    "end_user": "end_user",
-    "consignee": "consignee",
     "destination": "destination",
-    "supplier_text": "supplier_text",
 }
 # LicenceFacts field -> the Case column it copies.
 LICENCE_FACT_COLUMNS: dict[str, str] = {
@@ -47,7 +46,10 @@ LICENCE_FACT_COLUMNS: dict[str, str] = {
 # CaseFacts fields built from relations, with the Case fields (or relations) they read.
 CASE_FACT_RELATIONS: dict[str, tuple[str, ...]] = {
     "elements": ("elements",),
-    "producer": ("producer",),
+    "hs_line": ("hs_code",),
+    # The Case row repeats the headline parties' names; changing one changes the parties.
+    "parties": ("parties", *HEADLINE_ROLES),
+    "sources": ("sources",),
     "licence": tuple(LICENCE_FACT_COLUMNS.values()),
     "documents": ("documents",),
 }
@@ -60,15 +62,23 @@ CASE_FIELDS_READ: frozenset[str] = frozenset(
 )
 
 # The columns a batch loads (a case has about 30, several long texts): the facts' columns,
-# the producer's name and group, the date, and the latest snapshot the re-score chains from.
-# Reading any other field of these instances would cost a query per case.
+# the date, and the latest snapshot the re-score chains from. Reading any other field of
+# these instances would cost a query per case.
 CASE_COLUMNS: tuple[str, ...] = (
     *CASE_FACT_COLUMNS.values(),
     *LICENCE_FACT_COLUMNS.values(),
     AS_OF_COLUMN,
-    "producer__name_en",
-    "producer__group",
     "latest_assessment",
+)
+PARTY_COLUMNS = ("role", "name", "country", "uscc", "lei", "registry_number")
+SOURCE_COLUMNS = (
+    "label",
+    "elements",
+    "producer_id",
+    "plant_name",
+    "ore_category",
+    "production_year",
+    "evidence",
 )
 
 
@@ -79,14 +89,19 @@ def case_as_of(case: Case, today: dt.date) -> dt.date:
 def case_facts_build(
     case: Case,
     elements: tuple[ElementFacts, ...],
-    producer: ProducerFacts | None,
     documents: tuple[DocumentFacts, ...],
+    *,
+    parties: tuple[PartyFacts, ...],
+    sources: tuple[SourceFacts, ...],
+    hs_line: HsLineFacts | None,
 ) -> CaseFacts:
     """The method's CaseFacts for a case row, from the column maps above."""
     return CaseFacts(
         **{name: getattr(case, column) for name, column in CASE_FACT_COLUMNS.items()},
         elements=elements,
-        producer=producer,
+        hs_line=hs_line,
+        parties=parties,
+        sources=sources,
         licence=LicenceFacts(
             **{name: getattr(case, column) for name, column in LICENCE_FACT_COLUMNS.items()}
         ),
@@ -104,36 +119,43 @@ def _related(case: Case, prefetched: str, manager: str) -> list:
 
 
 def cases_for_assessment(ids: Iterable[int] | None = None) -> QuerySet[Case]:
-    """Cases with everything their inputs need, in three queries however many.
+    """Cases with everything their inputs need, in five queries however many.
 
     Only the columns the inputs (and the re-score) read are loaded: see `CASE_COLUMNS`.
     """
-    qs = (
-        Case.objects.select_related("producer")
-        .only(*CASE_COLUMNS)
-        .prefetch_related(
-            Prefetch(
-                "case_elements",
-                queryset=CaseElement.objects.select_related("element")
-                .only(
-                    "case",
-                    "content_share",
-                    "element__symbol",
-                    "element__atomic_number",
-                    "element__quota_category",
-                )
-                .order_by("element__atomic_number"),
-                to_attr="assessment_elements",
+    qs = Case.objects.only(*CASE_COLUMNS).prefetch_related(
+        Prefetch(
+            "case_elements",
+            queryset=CaseElement.objects.select_related("element")
+            .only(
+                "case",
+                "content_share",
+                "element__symbol",
+                "element__atomic_number",
+                "element__quota_category",
+                "element__family",
+            )
+            .order_by("element__atomic_number"),
+            to_attr="assessment_elements",
+        ),
+        Prefetch(
+            "parties",
+            queryset=CaseParty.objects.only("case", *PARTY_COLUMNS).order_by("position", "pk"),
+            to_attr="assessment_parties",
+        ),
+        Prefetch(
+            "sources",
+            queryset=CaseSource.objects.only("case", *SOURCE_COLUMNS).order_by("position", "pk"),
+            to_attr="assessment_sources",
+        ),
+        # to_attr lists: Django builds no per-case queryset for them (measurably faster).
+        Prefetch(
+            "documents",
+            queryset=Document.objects.only("case", "doc_type", "status", "expires_on").order_by(
+                "doc_type", "pk"
             ),
-            # to_attr lists: Django builds no per-case queryset for them (measurably faster).
-            Prefetch(
-                "documents",
-                queryset=Document.objects.only("case", "doc_type", "status", "expires_on").order_by(
-                    "doc_type", "pk"
-                ),
-                to_attr="assessment_documents",
-            ),
-        )
+            to_attr="assessment_documents",
+        ),
     )
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
@@ -144,6 +166,26 @@ class _ElementRow(NamedTuple):
     symbol: str
     quota_category: str
     atomic_number: int
+    family: str
+
+
+class _PartyRow(NamedTuple):
+    role: str
+    name: str
+    country: str
+    uscc: str
+    lei: str
+    registry_number: str
+
+
+class _SourceRow(NamedTuple):
+    label: str
+    elements: list
+    producer_id: int | None
+    plant_name: str
+    ore_category: str
+    production_year: int | None
+    evidence: list
 
 
 class _CaseElementRow(NamedTuple):
@@ -158,21 +200,16 @@ class _DocumentRow(NamedTuple):
 
 
 def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
-    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same three queries,
+    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same five queries,
     with the elements and documents read as plain rows instead of model instances (building
     them cost more than reading them). The rows carry the attributes `ReferenceData.build`
     reads, in the same order as the prefetches of `cases_for_assessment`."""
     ids = list(ids)
-    cases = list(
-        Case.objects.select_related("producer")
-        .only(*CASE_COLUMNS)
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
+    cases = list(Case.objects.only(*CASE_COLUMNS).filter(pk__in=ids).order_by("pk"))
     if not cases:
         return cases
     elements: dict[int, list[_CaseElementRow]] = {case.pk: [] for case in cases}
-    for case_id, symbol, category, number, share in (
+    for case_id, symbol, category, number, family, share in (
         CaseElement.objects.filter(case_id__in=ids)
         .order_by("element__atomic_number", "pk")
         .values_list(
@@ -180,11 +217,29 @@ def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
             "element__symbol",
             "element__quota_category",
             "element__atomic_number",
+            "element__family",
             "content_share",
         )
     ):
         if case_id in elements:
-            elements[case_id].append(_CaseElementRow(_ElementRow(symbol, category, number), share))
+            row = _ElementRow(symbol, category, number, family)
+            elements[case_id].append(_CaseElementRow(row, share))
+    parties: dict[int, list[_PartyRow]] = {case.pk: [] for case in cases}
+    for case_id, *values in (
+        CaseParty.objects.filter(case_id__in=ids)
+        .order_by("position", "pk")
+        .values_list("case_id", *PARTY_COLUMNS)
+    ):
+        if case_id in parties:
+            parties[case_id].append(_PartyRow(*values))
+    sources: dict[int, list[_SourceRow]] = {case.pk: [] for case in cases}
+    for case_id, *values in (
+        CaseSource.objects.filter(case_id__in=ids)
+        .order_by("position", "pk")
+        .values_list("case_id", *SOURCE_COLUMNS)
+    ):
+        if case_id in sources:
+            sources[case_id].append(_SourceRow(*values))
     documents: dict[int, list[_DocumentRow]] = {case.pk: [] for case in cases}
     for case_id, doc_type, status, expires_on in (
         Document.objects.filter(case_id__in=ids)
@@ -196,4 +251,6 @@ def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
     for case in cases:
         case.assessment_elements = elements[case.pk]  # type: ignore[attr-defined]
         case.assessment_documents = documents[case.pk]  # type: ignore[attr-defined]
+        case.assessment_parties = parties[case.pk]  # type: ignore[attr-defined]
+        case.assessment_sources = sources[case.pk]  # type: ignore[attr-defined]
     return cases

@@ -51,7 +51,8 @@ def assessment_inputs_build(
     """
     today = today_default(today)
     fresh = cases_for_assessment([case.pk]).get()
-    ref = ReferenceData.load(producer_ids=[fresh.producer_id] if fresh.producer_id else [])
+    ids = [s.producer_id for s in fresh.assessment_sources if s.producer_id]
+    ref = ReferenceData.load(producer_ids=ids)
     return ref.build(fresh, today)
 
 

@@ -29,13 +29,17 @@ from method.inputs import (
     ApprovedListFacts,
     AssessmentInputs,
     CalendarFacts,
+    DestinationFacts,
     DocumentFacts,
     ElementFacts,
+    HsLineFacts,
     MeasureFacts,
     MethodSettings,
+    PartyFacts,
     ProducerFacts,
     QuotaFacts,
     QuotaFallbackFacts,
+    SourceFacts,
     SuspensionFacts,
     canonical_json,
 )
@@ -44,8 +48,11 @@ from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
     CalendarDay,
+    DestinationRestriction,
     HolidayNotice,
+    HSCode,
     Measure,
+    Producer,
     ProducerGroup,
     QuotaAllocation,
     QuotaCycle,
@@ -61,10 +68,12 @@ _INPUT_FIELDS = {
     "calendar",
     "measures",
     "approved_list",
-    "quota",
+    "quotas",
+    "destination_restrictions",
     "watch_candidates",
     "settings",
 }
+_NOT_LISTED = ("not_listed", "")
 # The licence factor counts 45 working days from the application (or from today when none
 # was made); 120 calendar days cover that even across the October and New Year holidays.
 CALENDAR_SPAN = dt.timedelta(days=120)
@@ -103,6 +112,9 @@ class ReferenceData:
     list_effective: list[dt.date]
     list_entries: dict[tuple[int, int], tuple[str, str]]  # (version, producer) -> status, note
     groups: dict[int, ProducerGroup]
+    producers: dict[int, tuple[str, int | None, str, str]]  # id -> name, group, kind, conf.
+    hs_lines: dict[str, HsLineFacts]
+    destinations: dict[str, tuple[DestinationFacts, ...]]  # by country
     cycles: dict[int, _Cycle]  # by year
     holidays: list[dt.date]
     makeups: list[dt.date]
@@ -114,6 +126,7 @@ class ReferenceData:
     _in_scope: dict[tuple[str, str, frozenset[str]], list[tuple[MeasureFacts, list[int]]]] = field(
         default_factory=dict
     )
+    _producer_facts: dict[tuple[int, dt.date], ProducerFacts] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *, producer_ids: Iterable[int] | None = None) -> ReferenceData:
@@ -167,6 +180,38 @@ class ReferenceData:
         }
 
         groups = {g.pk: g for g in ProducerGroup.objects.all()}
+        producers = {
+            pk: (name, group_id, kind, confidence)
+            for pk, name, group_id, kind, confidence in Producer.objects.values_list(
+                "pk", "name_en", "group_id", "kind", "confidence"
+            )
+        }
+        hs_lines = {}
+        for code in HSCode.objects.prefetch_related("elements"):
+            hs_lines[code.code] = HsLineFacts(
+                code=code.code,
+                form=code.form,
+                description=code.description,
+                elements=tuple(sorted(e.symbol for e in code.elements.all())),
+                # hs_codes.yaml names the ">= 30% medium-heavy" lines only in the description.
+                medium_heavy="medium-heavy" in code.description.lower(),
+            )
+        destinations: dict[str, list[DestinationFacts]] = {}
+        for r in DestinationRestriction.objects.order_by("country", "effective_from", "pk"):
+            destinations.setdefault(r.country, []).append(
+                DestinationFacts(
+                    id=r.pk,
+                    country=r.country,
+                    regime=r.regime,
+                    scope=r.scope,
+                    severity=r.severity,
+                    title=r.title,
+                    instrument=r.instrument,
+                    effective_from=r.effective_from,
+                    effective_to=r.effective_to,
+                    confidence=r.confidence,
+                )
+            )
         for g in groups.values():
             if g.successor_id in groups:
                 g.successor = groups[g.successor_id]  # wire the chain: quota_holder() is free
@@ -208,6 +253,9 @@ class ReferenceData:
             list_effective=[v.effective_from for v in versions],
             list_entries=entries,
             groups=groups,
+            producers=producers,
+            hs_lines=hs_lines,
+            destinations={k: tuple(v) for k, v in destinations.items()},
             cycles=cycles,
             holidays=holidays,
             makeups=makeups,
@@ -270,6 +318,7 @@ class ReferenceData:
                 break
         facts = QuotaFacts(
             cycle_year=year,
+            holder_key=holder.key if holder else "",
             cycle_id=cycle.id if cycle else None,
             published=cycle.published if cycle else False,
             confidence=cycle.confidence if cycle else "estimated",
@@ -314,7 +363,8 @@ class ReferenceData:
             "calendar": shared(inputs.calendar),
             "measures": [shared(m) for m in inputs.measures],
             "approved_list": inputs.approved_list.to_dict() if inputs.approved_list else None,
-            "quota": inputs.quota.to_dict() if inputs.quota else None,
+            "quotas": [quota.to_dict() for quota in inputs.quotas],
+            "destination_restrictions": [shared(d) for d in inputs.destination_restrictions],
             "watch_candidates": [shared(w) for w in inputs.watch_candidates],
             "settings": shared(inputs.settings),
         }
@@ -324,6 +374,26 @@ class ReferenceData:
         data = self.inputs_dict(inputs)
         return data, hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
+    def producer_facts(self, producer_id: int, as_of: dt.date) -> ProducerFacts:
+        key = (producer_id, as_of)
+        facts = self._producer_facts.get(key)
+        if facts is None:
+            name, group_id, kind, confidence = self.producers[producer_id]
+            group = self.groups.get(group_id) if group_id else None
+            holder = group.quota_holder(on=as_of) if group else None
+            facts = ProducerFacts(
+                id=producer_id,
+                name=name,
+                group_key=group.key if group else "",
+                group_name=group.name if group else "",
+                quota_holder_key=holder.key if holder else None,
+                quota_holder_name=holder.name if holder else None,
+                kind=kind,
+                confidence=confidence,
+            )
+            self._producer_facts[key] = facts
+        return facts
+
     def build(self, case: Case, today: dt.date) -> tuple[AssessmentInputs, dict]:
         as_of = case_as_of(case, today)
         elements = tuple(
@@ -331,25 +401,48 @@ class ReferenceData:
                 symbol=ce.element.symbol,
                 quota_category=ce.element.quota_category,
                 content_share=_float(ce.content_share),
+                family=ce.element.family,
             )
             for ce in sorted(
                 _related(case, "assessment_elements", "case_elements"),
                 key=lambda ce: ce.element.atomic_number,
             )
         )
-        producer = case.producer
-        holder = None
-        producer_facts = None
-        if producer is not None:
-            group = self.groups.get(producer.group_id) if producer.group_id else None
-            holder = group.quota_holder(on=as_of) if group else None
-            producer_facts = ProducerFacts(
-                id=producer.pk,
-                name=producer.name_en,
-                group_key=group.key if group else "",
-                group_name=group.name if group else "",
-                quota_holder_key=holder.key if holder else None,
-                quota_holder_name=holder.name if holder else None,
+        version = self.list_version_on(as_of)
+        parties = tuple(
+            PartyFacts(
+                role=p.role,
+                name=p.name,
+                country=p.country,
+                uscc=p.uscc,
+                lei=p.lei,
+                registry_number=p.registry_number,
+            )
+            for p in _related(case, "assessment_parties", "parties")
+        )
+        sources = []
+        holders: dict[str, ProducerGroup] = {}
+        for s in _related(case, "assessment_sources", "sources"):
+            producer = self.producer_facts(s.producer_id, as_of) if s.producer_id else None
+            status, note = ("not_listed", "")
+            if producer is not None and version is not None:
+                status, note = self.list_entries.get((version.pk, producer.id), _NOT_LISTED)
+            if producer is not None and producer.quota_holder_key:
+                group = self.groups[self.producers[producer.id][1]]  # type: ignore[index]
+                holder = group.quota_holder(on=as_of)
+                holders[holder.key] = holder
+            sources.append(
+                SourceFacts(
+                    label=s.label,
+                    elements=tuple(s.elements),
+                    producer=producer,
+                    plant_name=s.plant_name,
+                    ore_category=s.ore_category,
+                    production_year=s.production_year,
+                    evidence=tuple(s.evidence),
+                    list_status=status,
+                    list_note=note,
+                )
             )
         documents = tuple(
             sorted(
@@ -360,7 +453,14 @@ class ReferenceData:
                 key=lambda d: (d.doc_type, d.status, d.expires_on or dt.date.min),
             )
         )
-        case_facts = case_facts_build(case, elements, producer_facts, documents)
+        case_facts = case_facts_build(
+            case,
+            elements,
+            documents,
+            parties=parties,
+            sources=tuple(sources),
+            hs_line=self.hs_lines.get(case.hs_code) if case.hs_code else None,
+        )
         # Scope depends only on the HS code, the element symbols and the form: cases share
         # a few such keys, so each is matched against the measures once per batch.
         scope_key = (
@@ -376,25 +476,25 @@ class ReferenceData:
                 if applicability.scope_matches(facts, case_facts)
             ]
             self._in_scope[scope_key] = measures
-        version = self.list_version_on(as_of)
         approved = None
         if version is not None:
-            status, note = (
-                self.list_entries.get((version.pk, producer.pk), ("not_listed", ""))
-                if producer
-                else ("not_listed", "")
-            )
             approved = ApprovedListFacts(
                 version_id=version.pk,
                 label=version.label,
                 effective_from=version.effective_from,
-                producer_status=status,
-                note=note,
+                confidence=version.confidence,
             )
-        quota, cycle_ids = self.quota(holder, as_of.year)
+        quotas, cycle_ids = [], set()
+        for key in sorted(holders):
+            quota, ids = self.quota(holders[key], as_of.year)
+            quotas.append(quota)
+            cycle_ids.update(ids)
+        if not quotas and as_of.year in self.cycles:
+            cycle_ids.add(self.cycles[as_of.year].id)
         start = case.licence_applied_on or today
         calendar = self.calendar(min(start, today), max(start, today) + CALENDAR_SPAN)
-        watch = self.watch.candidates((case.end_user, case.consignee), self.method)
+        watch = self.watch.candidates([p.name for p in parties], self.method)
+        destinations = self.destinations.get(case.destination, ())
         inputs = AssessmentInputs(
             as_of=as_of,
             today=today,
@@ -402,7 +502,8 @@ class ReferenceData:
             calendar=calendar,
             measures=tuple(facts for facts, _ in measures),
             approved_list=approved,
-            quota=quota,
+            quotas=tuple(quotas),
+            destination_restrictions=destinations,
             watch_candidates=watch,
             settings=self.method,
         )
@@ -411,8 +512,9 @@ class ReferenceData:
         )
         versions = {
             "list_version": version.pk if version else None,
-            "quota_cycles": cycle_ids,
+            "quota_cycles": sorted(cycle_ids),
             "measures": measure_ids,
+            "destinations": [d.id for d in destinations],
             "watch_lists": {str(k): v.isoformat() for k, v in sorted(self.watch.lists.items())},
             "watch_entries": [e.id for e in watch],
         }

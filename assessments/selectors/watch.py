@@ -105,6 +105,7 @@ def watch_index(*, refresh: bool = False) -> WatchIndex:
             status=row.status,
             version_date=row.watch_list.version_date,
             confidence=row.confidence,
+            notice=row.announcement,
         )
         for row in WatchListEntry.objects.exclude(status=WatchEntryStatus.REMOVED).select_related(
             "watch_list"

@@ -16,7 +16,9 @@ from registry.models import Element
 from shipments.models import CASE_INPUT_FIELDS, Case, TimelineEvent
 
 # Fields a person may set on a case through case_create / case_update.
-CASE_FIELDS = tuple(f for f in CASE_INPUT_FIELDS if f not in ("elements", "watchers"))
+CASE_FIELDS = tuple(
+    f for f in CASE_INPUT_FIELDS if f not in ("elements", "watchers", "parties", "sources")
+)
 EMPTY = "—"
 
 ElementShares = Mapping[str, Decimal | float | int | str | None]

@@ -4,7 +4,7 @@ the timeline and re-assessed in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -16,8 +16,20 @@ from django.db.models import Model
 from core.types import Actor
 from registry.models import Element, Producer
 from shipments.choices import CaseStatus, LicenceStatus, TimelineKind
-from shipments.models import Case, CaseElement
+from shipments.models import HEADLINE_ROLES, Case, CaseElement, CaseParty, CaseSource
 from shipments.ports import case_assess
+from shipments.services.parties import (
+    PartyInput,
+    SourceInput,
+    case_parties_write,
+    case_sources_write,
+    headline_apply,
+    parties_clean,
+    parties_display,
+    producer_shorthand,
+    sources_clean,
+    sources_display,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -45,6 +57,8 @@ class ValidCase:
     case: Case
     pairs: list[tuple[Element, Decimal | None]]
     watchers: list = field(default_factory=list)
+    parties: list[CaseParty] = field(default_factory=list)
+    sources: list[CaseSource] = field(default_factory=list)
 
 
 def case_validate(
@@ -59,6 +73,8 @@ def case_validate(
     end_use: str,
     end_user: str,
     elements: ElementShares,
+    parties: Sequence[PartyInput] | None = None,
+    sources: Sequence[SourceInput] | None = None,
     producer: Producer | None = None,
     supplier_text: str = "",
     hs_code: str = "",
@@ -73,18 +89,19 @@ def case_validate(
     watchers: Iterable[AbstractBaseUser] = (),
     existing_references: set[str] | None = None,
     known_elements: dict[str, Element] | None = None,
+    known_producers: dict[int, Producer] | None = None,
 ) -> ValidCase:
     """Every rule a new case must meet (the owner rule included), writing nothing.
 
     Raises ValidationError keyed by field. Imports pass `existing_references` (lower-cased
-    references already taken, looked up once for the whole file) and `known_elements`, so a
-    row costs no query.
+    references already taken, looked up once for the whole file), `known_elements` and
+    `known_producers`, so a row costs no query. `producer` is the first edition's declared
+    producer, still accepted: see `producer_shorthand`.
     """
     case = Case(
         reference=reference,
         buyer=buyer,
         exporter=exporter,
-        producer=producer,
         supplier_text=supplier_text,
         product_form=product_form,
         hs_code=hs_code,
@@ -103,15 +120,70 @@ def case_validate(
         created_by=actor,
         status=CaseStatus.OPEN,
     )
-    errors = _validate_case(case, existing_references=existing_references)
-    errors.update(owner_errors(case.owner))
+    errors: dict[str, list[str]] = {}
     pairs: list[tuple[Element, Decimal | None]] = []
     try:
         pairs = element_shares_clean(elements, known=known_elements)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    party_rows, source_rows = _parties_and_sources(
+        case,
+        parties=parties,
+        sources=sources,
+        producer=producer,
+        symbols=[element.symbol for element, _ in pairs],
+        producers=known_producers,
+        errors=errors,
+    )
+    for key, messages in _validate_case(case, existing_references=existing_references).items():
+        errors.setdefault(key, messages)
+    errors.update(owner_errors(case.owner))
     _raise(errors)
-    return ValidCase(case=case, pairs=pairs, watchers=list(watchers))
+    return ValidCase(
+        case=case,
+        pairs=pairs,
+        watchers=list(watchers),
+        parties=party_rows,
+        sources=source_rows,
+    )
+
+
+def _parties_and_sources(
+    case: Case,
+    *,
+    parties: Sequence[PartyInput] | None,
+    sources: Sequence[SourceInput] | None,
+    producer: Producer | None,
+    symbols: Sequence[str],
+    producers: dict[int, Producer] | None,
+    errors: dict[str, list[str]],
+) -> tuple[list[CaseParty], list[CaseSource]]:
+    """Clean the parties (headline names from the case row) and sources, collecting errors;
+    the case row's party names are set from the parties."""
+    shorthand_sources, exporter_record = producer_shorthand(producer=producer, symbols=symbols)
+    party_rows: list[CaseParty] = []
+    source_rows: list[CaseSource] = []
+    try:
+        party_rows = parties_clean(
+            parties=parties,
+            headline={role: getattr(case, role) for role in HEADLINE_ROLES},
+            producers=producers,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    else:
+        headline_apply(case, party_rows)
+        if exporter_record:
+            for party in party_rows:
+                if party.role == "exporter" and party.producer is None:
+                    party.producer = exporter_record["producer"]
+    try:
+        source_rows = sources_clean(
+            sources=[*(sources or ()), *shorthand_sources], symbols=symbols, producers=producers
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    return party_rows, source_rows
 
 
 @transaction.atomic
@@ -123,6 +195,8 @@ def case_insert(*, actor: AbstractBaseUser, valid: ValidCase) -> Case:
         CaseElement(case=case, element=element, content_share=share)
         for element, share in valid.pairs
     )
+    case_parties_write(case=case, actor=actor, parties=valid.parties)
+    case_sources_write(case=case, actor=actor, sources=valid.sources)
     if valid.watchers:
         case.watchers.set(valid.watchers)
     _event(
@@ -132,6 +206,8 @@ def case_insert(*, actor: AbstractBaseUser, valid: ValidCase) -> Case:
         f"Case {case.reference} opened",
         fields={name: _display(case, name) for name in CASE_FIELDS},
         elements=elements_display((e.symbol, s) for e, s in valid.pairs),
+        parties=parties_display(valid.parties),
+        sources=sources_display(valid.sources),
     )
     case_assess(case=case, trigger="created", actor=actor)
     case.refresh_from_db()
@@ -163,7 +239,7 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
     One timeline entry per field that really changed, with old and new display values;
     re-assessed (trigger "edited") when a fact the assessment reads changed.
     """
-    allowed = {*CASE_FIELDS, "elements", "watchers"}
+    allowed = {*CASE_FIELDS, "elements", "watchers", "parties", "sources"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
@@ -182,9 +258,7 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
             setattr(case, name, value)
             changed.append(name)
 
-    errors = _validate_case(case, exclude_pk=case.pk)
-    if "owner" in changed:
-        errors.update(owner_errors(case.owner))
+    errors: dict[str, list[str]] = {}
     new_pairs = None
     old_pairs = [(ce.element_id, ce.content_share) for ce in case.case_elements.all()]
     if "elements" in changes:
@@ -192,6 +266,66 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
             new_pairs = element_shares_clean(changes["elements"])
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    symbols = (
+        [e.symbol for e, _ in new_pairs] if new_pairs is not None else [s for s, _ in old_pairs]
+    )
+    party_rows = source_rows = None
+    if "parties" in changes:
+        # The list is the whole truth: the row's party names follow it (a name changed in
+        # the same edit must agree with it).
+        headline = {role: changes[role] for role in HEADLINE_ROLES if role in changes}
+        try:
+            party_rows = parties_clean(parties=changes["parties"], headline=headline)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        else:
+            headline_apply(case, party_rows)
+            changed.extend(
+                role
+                for role in HEADLINE_ROLES
+                if not _same(before[role], getattr(case, role)) and role not in changed
+            )
+    elif any(role in changed for role in HEADLINE_ROLES):
+        current = [
+            {
+                f: getattr(p, f)
+                for f in ("role", "name", "country", "uscc", "lei", "registry_number")
+            }
+            | {"producer": p.producer}
+            for p in case.parties.select_related("producer")
+            if p.role not in HEADLINE_ROLES or p.role not in changed
+        ]
+        headline = {role: getattr(case, role) for role in HEADLINE_ROLES}
+        try:
+            party_rows = parties_clean(parties=current, headline=headline)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "sources" in changes or new_pairs is not None:
+        raw_sources = changes.get("sources")
+        if raw_sources is None:
+            raw_sources = [
+                {
+                    f: getattr(s, f)
+                    for f in (
+                        "label",
+                        "plant_name",
+                        "ore_category",
+                        "production_year",
+                        "evidence",
+                        "note",
+                    )
+                }
+                | {"elements": s.elements, "producer": s.producer}
+                for s in case.sources.select_related("producer")
+            ]
+        try:
+            source_rows = sources_clean(sources=raw_sources, symbols=symbols)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    for key, messages in _validate_case(case, exclude_pk=case.pk).items():
+        errors.setdefault(key, messages)
+    if "owner" in changed:
+        errors.update(owner_errors(case.owner))
     _raise(errors)
 
     if changed:
@@ -228,6 +362,11 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
                 new=new,
             )
             changed.append("elements")
+
+    if party_rows is not None and case_parties_write(case=case, actor=actor, parties=party_rows):
+        changed.append("parties")
+    if source_rows is not None and case_sources_write(case=case, actor=actor, sources=source_rows):
+        changed.append("sources")
 
     if "watchers" in changes:
         _watchers_set(case=case, actor=actor, watchers=changes["watchers"])

@@ -30,7 +30,7 @@ from registry.models import (
     WatchList,
     WatchListEntry,
 )
-from shipments.models import Case, CaseElement, Document
+from shipments.models import Case, CaseElement, CaseParty, CaseSource, Document
 
 # symbol, name, atomic number, family, quota category
 SEPARATED = ["metal", "alloy", "target", "magnet", "oxide", "compound"]
@@ -207,13 +207,19 @@ def case_create(
     consignee="",
     licence_status="not_applied",
     documents=(),
+    evidence=("supplier_declaration", "invoice"),
+    ore_category="",
+    parties=(),
     **extra,
 ) -> Case:
+    """A case written with the ORM. `producer` is the declared producer of the first
+    edition: a separation plant or mine becomes one source of every element (with
+    `evidence`), any other producer the exporter's registry record. `parties` adds
+    (role, name) pairs beside the buyer, exporter, end user and consignee."""
     case = Case.objects.create(
         reference=f"LS-T-{next(_seq):05d}",
         buyer="Acme Magnets",
         exporter="Ningbo Exporter Co",
-        producer=producer,
         product_form=form,
         quantity_kg=Decimal("1000"),
         destination="DE",
@@ -229,6 +235,29 @@ def case_create(
     )
     for symbol in elements:
         CaseElement.objects.create(case=case, element_id=symbol)
+    upstream = producer is not None and producer.kind in ("mine", "separation_plant")
+    named = [
+        ("buyer", case.buyer),
+        ("exporter", case.exporter),
+        ("end_user", case.end_user),
+        ("consignee", case.consignee),
+        *parties,
+    ]
+    for position, (role, name) in enumerate(named):
+        if name:
+            record = producer if role == "exporter" and producer and not upstream else None
+            CaseParty.objects.create(
+                case=case, role=role, name=name, producer=record, position=position
+            )
+    if upstream and elements:
+        CaseSource.objects.create(
+            case=case,
+            label="".join(elements),
+            elements=list(elements),
+            producer=producer,
+            ore_category=ore_category,
+            evidence=list(evidence),
+        )
     for doc_type in documents:
         Document.objects.create(case=case, doc_type=doc_type, uploaded_by=owner)
     return case
