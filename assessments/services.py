@@ -43,6 +43,7 @@ from core.db import bulk_create_json
 from core.types import Actor
 from method import METHOD_VERSION, AssessmentInputs, assess
 from method.choices import band_worsened as _band_worsened
+from method.editions import edition_for
 from method.result import AssessmentResult
 from registry.models import ReferenceChange
 from shipments.choices import ACTIVE_STATUSES, Band, TimelineKind
@@ -332,10 +333,11 @@ class ReplayResult:
 
 
 def assessment_replay(*, assessment: Assessment) -> ReplayResult:
-    """Re-run the pure method on a snapshot's stored inputs and compare the result."""
+    """Re-run the method edition that made a snapshot on its stored inputs and compare."""
+    inputs_class, edition_assess = edition_for(assessment.method_version)
     try:
-        inputs = AssessmentInputs.from_dict(assessment.inputs)
-        result = assess(inputs)
+        inputs = inputs_class.from_dict(assessment.inputs)
+        result = edition_assess(inputs)
     except (ValueError, TypeError, KeyError) as e:
         return ReplayResult(
             assessment_id=assessment.pk,
@@ -364,4 +366,5 @@ def assessment_replay(*, assessment: Assessment) -> ReplayResult:
         hash_ok=hash_ok,
         factors_ok=factors_ok,
         stored_method_version=assessment.method_version,
+        method_version=result.method_version,
     )

@@ -222,7 +222,7 @@ def case_create(
         exporter="Ningbo Exporter Co",
         product_form=form,
         quantity_kg=Decimal("1000"),
-        destination="DE",
+        destination=extra.pop("destination", "DE"),
         end_use=end_use,
         end_user=end_user,
         consignee=consignee,

@@ -28,6 +28,7 @@ TODAY = dt.date(2026, 2, 1)
 ELEMENTS = ("Nd", "Pr", "Dy", "Tb", "Eu")
 FORMS = ("oxide", "metal", "magnet")
 PARTIES = ("Acme Motors GmbH", "Lockheed Martin Corp.", "Skydio", "Nordwind Magnete AG")
+DESTINATIONS = ("DE", "US", "KP")
 DAYS = (None, dt.date(2025, 6, 1), dt.date(2026, 3, 1), dt.date(2026, 9, 30))
 
 
@@ -47,6 +48,9 @@ def book(world, officer):
                 ship=DAYS[(i + j) % len(DAYS)],
                 end_user=PARTIES[(i + j) % len(PARTIES)],
                 consignee=PARTIES[(i + 2 * j) % len(PARTIES)] if j else "",
+                # A listed party in a role the first edition never screened.
+                parties=[("forwarder", PARTIES[(i * 3 + j) % len(PARTIES)])] if j % 2 else [],
+                destination=DESTINATIONS[(i + j) % len(DESTINATIONS)],
                 status="closed" if n % 7 == 0 else "open",
             )
     return world
@@ -63,12 +67,19 @@ def _brute_force(change: ReferenceChange) -> set[int]:
         for i, name in enumerate(change.party_names)
     ]
     hits = set()
-    for case in Case.objects.filter(status__in=ACTIVE_STATUSES).select_related("producer"):
+    for case in Case.objects.filter(status__in=ACTIVE_STATUSES):
         if change.producer_ids or change.group_ids:
-            by_producer = case.producer_id in change.producer_ids
-            by_group = case.producer is not None and case.producer.group_id in groups
+            # A producer reaches a case as an upstream source or as a party's registry record.
+            sources = list(case.sources.select_related("producer"))
+            records = {p.producer_id for p in case.parties.all() if p.producer_id}
+            by_producer = bool(
+                ({s.producer_id for s in sources} | records) & set(change.producer_ids)
+            )
+            by_group = any(s.producer and s.producer.group_id in groups for s in sources)
             if not (by_producer or by_group):
                 continue
+        if change.destinations and case.destination not in change.destinations:
+            continue
         symbols = set(case.case_elements.values_list("element_id", flat=True))
         if change.elements and not symbols & set(change.elements):
             continue
@@ -80,7 +91,7 @@ def _brute_force(change: ReferenceChange) -> set[int]:
         if change.date_to and day >= change.date_to:
             continue
         if change.party_names:
-            parties = [p for p in (case.end_user, case.consignee) if p.strip()]
+            parties = [p.name for p in case.parties.all() if p.name.strip()]
             if not any(match_party(p, entries, method_settings()) for p in parties):
                 continue
         hits.add(case.pk)
@@ -108,6 +119,7 @@ def test_cases_affected_by_equals_a_brute_force(book, data):
         group_ids=data.draw(subset(groups)),
         elements=data.draw(subset(ELEMENTS)),
         forms=data.draw(subset(FORMS)),
+        destinations=data.draw(subset(list(DESTINATIONS))),
         date_from=date_from,
         date_to=date_to,
         party_names=data.draw(subset([*PARTIES, "Lockheed Martin Corporation"])),

@@ -36,25 +36,39 @@ def test_inputs_come_from_the_registry_rows_in_force_on_the_ship_date(world, off
     assert [e.symbol for e in inputs.case.elements] == ["Nd", "Dy"]
     assert {m.key for m in inputs.measures} == {"mofcom-gacc-2025-18"}
     # Xiamen Tungsten was absorbed by China Rare Earth Group before the ship date.
-    assert inputs.case.producer.group_key == "xiamen-tungsten"
-    assert inputs.case.producer.quota_holder_key == "creg"
+    (source,) = inputs.case.sources
+    assert source.producer.group_key == "xiamen-tungsten"
+    assert source.producer.quota_holder_key == "creg"
+    assert source.producer.kind == "separation_plant"
+    assert source.elements == ("Nd", "Dy")
+    assert source.evidence == ("supplier_declaration", "invoice")
+    assert source.list_status == "approved"
     assert inputs.approved_list.version_id == world.list_2024.pk
-    assert inputs.approved_list.producer_status == "approved"
+    assert inputs.approved_list.confidence == "official"
+    # Every party is an input, whatever its role.
+    assert {(p.role, p.name) for p in inputs.case.parties} == {
+        ("buyer", "Acme Magnets"),
+        ("exporter", "Ningbo Exporter Co"),
+        ("end_user", "Lockheed Martin Corp."),
+        ("consignee", "Skydio"),
+    }
     # 2025 is unpublished: its unknown volume is kept and 2024 is the fallback.
-    assert inputs.quota.cycle_year == 2025
-    assert not inputs.quota.published
-    assert [(a.kind, a.category, a.tonnes) for a in inputs.quota.allocations] == [
+    (quota,) = inputs.quotas
+    assert quota.holder_key == "creg"
+    assert quota.cycle_year == 2025
+    assert not quota.published
+    assert [(a.kind, a.category, a.tonnes) for a in quota.allocations] == [
         ("smelting", "ionic", None)
     ]
-    assert inputs.quota.fallback.year == 2024
-    assert inputs.quota.fallback.label == "2024 batch 1"
+    assert quota.fallback.year == 2024
+    assert quota.fallback.label == "2024 batch 1"
     assert ("smelting", "ionic", 15000.0) in [
-        (a.kind, a.category, a.tonnes) for a in inputs.quota.fallback.allocations
+        (a.kind, a.category, a.tonnes) for a in quota.fallback.allocations
     ]
     assert {e.id for e in inputs.watch_candidates} == {world.lockheed.pk, world.skydio.pk}
     assert inputs.calendar.known_years == (2025, 2026)
     assert versions["list_version"] == world.list_2024.pk
-    assert versions["quota_cycles"] == [world.cycle_2025.pk, world.cycle_2024.pk]
+    assert versions["quota_cycles"] == sorted([world.cycle_2025.pk, world.cycle_2024.pk])
     assert versions["measures"] == [world.no18.pk]
     assert versions["watch_lists"] == {str(world.uel.pk): "2025-10-09"}
     # The inputs round-trip through JSON.
@@ -90,10 +104,11 @@ def test_allocations_are_summed_over_batches_with_latest_utilisation(world, offi
         officer, producer=world.creg_plant, elements=("Dy",), ship=dt.date(2024, 9, 1)
     )
     inputs, _ = assessment_inputs_build(case, today=TODAY)
-    row = next(a for a in inputs.quota.allocations if (a.kind, a.category) == ("smelting", "ionic"))
+    (quota,) = inputs.quotas
+    row = next(a for a in quota.allocations if (a.kind, a.category) == ("smelting", "ionic"))
     assert row.tonnes == 20000.0
     assert row.utilised_tonnes == 19000.0
-    assert inputs.quota.published
+    assert quota.published
 
 
 def test_latest_published_list_version_in_force_is_used(world, officer):
@@ -110,14 +125,18 @@ def test_latest_published_list_version_in_force_is_used(world, officer):
     case = case_create(officer, producer=world.creg_plant, ship=dt.date(2026, 3, 1))
     inputs, _ = assessment_inputs_build(case, today=TODAY)
     assert inputs.approved_list.version_id == later.pk
-    assert inputs.approved_list.producer_status == "suspended"
+    assert inputs.case.sources[0].list_status == "suspended"
     early = case_create(officer, producer=world.creg_plant, ship=dt.date(2025, 12, 15))
     inputs, _ = assessment_inputs_build(early, today=TODAY)
     assert inputs.approved_list.version_id == world.list_2024.pk
+    # A trader is the exporter's record, not an upstream source: no source, no quota.
     trader = case_create(officer, producer=world.trader)
     inputs, _ = assessment_inputs_build(trader, today=TODAY)
-    assert inputs.approved_list.producer_status == "not_listed"
-    assert inputs.case.producer.quota_holder_key is None
+    assert inputs.case.sources == ()
+    assert inputs.quotas == ()
+    plain = case_create(officer, producer=world.northern_plant, ship=dt.date(2026, 3, 1))
+    inputs, _ = assessment_inputs_build(plain, today=TODAY)
+    assert inputs.case.sources[0].list_status == "not_listed"  # not on the 2026 list
 
 
 def test_batch_build_uses_a_constant_number_of_queries(world, officer):
@@ -225,7 +244,7 @@ def test_build_reads_a_fresh_case(world, officer):
     case = case_create(officer, producer=world.creg_plant)
     Producer.objects.filter(pk=world.creg_plant.pk).update(name_en="Renamed Plant")
     inputs, _ = assessment_inputs_build(case, today=TODAY)
-    assert inputs.case.producer.name == "Renamed Plant"
+    assert inputs.case.sources[0].producer.name == "Renamed Plant"
 
 
 def test_fast_inputs_dict_equals_the_method_encoding(world, officer):
