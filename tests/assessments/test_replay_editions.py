@@ -58,7 +58,9 @@ def test_a_first_edition_snapshot_replays_with_its_own_edition(world, officer):
     snapshot = _snapshot(case_create(officer), FIRST_EDITION_INPUTS, result)
     replay = assessment_replay(assessment=snapshot)
     assert replay.error == ""
-    assert replay.matches and replay.hash_ok and replay.factors_ok
+    assert replay.matches
+    assert replay.hash_ok
+    assert replay.factors_ok
     assert replay.method_version == "2026.11-2"
 
 
@@ -67,4 +69,5 @@ def test_a_tampered_first_edition_snapshot_does_not_replay(world, officer):
     snapshot = _snapshot(case_create(officer), FIRST_EDITION_INPUTS, result)
     snapshot.inputs["case"]["end_user"] = "Someone else"
     replay = assessment_replay(assessment=snapshot)
-    assert not replay.hash_ok and not replay.matches
+    assert not replay.hash_ok
+    assert not replay.matches
