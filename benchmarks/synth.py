@@ -40,7 +40,7 @@ from registry.models import (
     WatchList,
     WatchListEntry,
 )
-from shipments.models import Case, CaseElement, Document, TimelineEvent
+from shipments.models import Case, CaseElement, CaseParty, CaseSource, Document, TimelineEvent
 
 BATCH = 5000
 PREFIX = "BENCH-"
@@ -163,6 +163,7 @@ class World:
 
     officer_ids: list[int] = field(default_factory=list)
     producer_ids: list[int] = field(default_factory=list)
+    upstream_ids: set[int] = field(default_factory=set)  # mines and separation plants
     group_ids: list[int] = field(default_factory=list)
     watch_names: list[str] = field(default_factory=list)
     list_version_id: int | None = None
@@ -280,6 +281,11 @@ def build_reference(*, seed: int, today: dt.date | None = None) -> World:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    world.upstream_ids = set(
+        Producer.objects.filter(
+            name_en__startswith="Bench producer ", kind__in=("mine", "separation_plant")
+        ).values_list("pk", flat=True)
+    )
 
     # A published approved list covering 80% of them.
     version = ApprovedListVersion.objects.filter(label="Bench list 1").first()
@@ -342,8 +348,8 @@ def build_reference(*, seed: int, today: dt.date | None = None) -> World:
 
 def _case_rows(
     world: World, rng: random.Random, start: int, stop: int, today: dt.date
-) -> tuple[list[Case], list[list[tuple[str, Decimal | None]]], list[list[tuple]]]:
-    cases, elements, documents = [], [], []
+) -> tuple[list[Case], list[list[tuple[str, Decimal | None]]], list[list[tuple]], list[tuple]]:
+    cases, elements, documents, sources = [], [], [], []
     symbols = tuple(ELEMENT_WEIGHTS)
     for i in range(start, stop):
         form = _weighted(rng, FORM_WEIGHTS)
@@ -370,7 +376,6 @@ def _case_rows(
                 reference=f"{PREFIX}{i:07d}",
                 buyer=_company(rng),
                 exporter=f"{rng.choice(WORDS)} Rare Earth Trading Co., Ltd",
-                producer_id=producer_id,
                 supplier_text="" if producer_id else "Supplier did not name the smelter",
                 product_form=form,
                 hs_code=rng.choice(HS_CODES),
@@ -399,6 +404,9 @@ def _case_rows(
         elements.append(
             [(s, None if rng.random() < 0.3 else Decimal(rng.randint(1, 99))) for s in picked]
         )
+        # The upstream plant supplies every element; most suppliers evidence it.
+        evidence = ["supplier_declaration", "invoice"] if rng.random() < 0.8 else []
+        sources.append((producer_id, list(picked), evidence))
         docs = rng.sample(DOC_TYPES, rng.choices((0, 1, 2, 3, 5), weights=(20, 20, 25, 20, 15))[0])
         documents.append(
             [
@@ -413,7 +421,28 @@ def _case_rows(
                 for d in docs
             ]
         )
-    return cases, elements, documents
+    return cases, elements, documents, sources
+
+
+PARTY_COLUMNS = (("buyer", "buyer"), ("exporter", "exporter"), ("end_user", "end_user"))
+
+
+def _parties(case: Case, producer_id: int | None, world: World) -> list[CaseParty]:
+    """The headline parties; a declared maker or trader is the exporter's registry record."""
+    record = producer_id if producer_id and producer_id not in world.upstream_ids else None
+    rows = [
+        CaseParty(
+            case_id=case.pk,
+            role=role,
+            name=getattr(case, column),
+            position=i,
+            producer_id=record if role == "exporter" else None,
+        )
+        for i, (role, column) in enumerate(PARTY_COLUMNS)
+    ]
+    if case.consignee:
+        rows.append(CaseParty(case_id=case.pk, role="consignee", name=case.consignee, position=3))
+    return rows
 
 
 def extend_cases(world: World, *, to: int, seed: int, today: dt.date | None = None) -> list[int]:
@@ -424,13 +453,29 @@ def extend_cases(world: World, *, to: int, seed: int, today: dt.date | None = No
     for start in range(have, to, BATCH):
         stop = min(start + BATCH, to)
         rng = random.Random(seed * 1_000_003 + start)
-        cases, elements, documents = _case_rows(world, rng, start, stop, today)
+        cases, elements, documents, sources = _case_rows(world, rng, start, stop, today)
         with transaction.atomic():
             Case.objects.bulk_create(cases)
             CaseElement.objects.bulk_create(
                 CaseElement(case_id=c.pk, element_id=s, content_share=share)
                 for c, els in zip(cases, elements, strict=True)
                 for s, share in els
+            )
+            CaseParty.objects.bulk_create(
+                p
+                for c, (producer_id, _, _) in zip(cases, sources, strict=True)
+                for p in _parties(c, producer_id, world)
+            )
+            CaseSource.objects.bulk_create(
+                CaseSource(
+                    case_id=c.pk,
+                    label="".join(symbols)[:20],
+                    elements=symbols,
+                    producer_id=producer_id,
+                    evidence=evidence,
+                )
+                for c, (producer_id, symbols, evidence) in zip(cases, sources, strict=True)
+                if producer_id in world.upstream_ids
             )
             Document.objects.bulk_create(
                 Document(case_id=c.pk, doc_type=d, status=st, expires_on=exp, uploaded_by_id=u)
@@ -480,8 +525,10 @@ def fallback_payload() -> Payload:
         ElementFacts,
         LicenceFacts,
         MeasureFacts,
+        PartyFacts,
         ProducerFacts,
         QuotaFacts,
+        SourceFacts,
         assess,
     )
 
@@ -494,9 +541,27 @@ def fallback_payload() -> Payload:
             elements=(ElementFacts("Nd", "light", 30.0), ElementFacts("Dy", "ionic", 4.0)),
             product_form="magnet",
             end_use="automotive",
-            end_user="Alpine Kestrel GmbH",
             destination="DE",
-            producer=ProducerFacts(1, "Bench producer 001", "bench-group-1", "Bench group 1"),
+            parties=(
+                PartyFacts("buyer", "Alpine Kestrel GmbH", "DE"),
+                PartyFacts("exporter", "Ningbo Rare Earth Trading Co., Ltd", "CN"),
+                PartyFacts("end_user", "Alpine Kestrel GmbH", "DE"),
+            ),
+            sources=(
+                SourceFacts(
+                    label="NdDy",
+                    elements=("Nd", "Dy"),
+                    producer=ProducerFacts(
+                        1,
+                        "Bench producer 001",
+                        "bench-group-1",
+                        "Bench group 1",
+                        kind="separation_plant",
+                    ),
+                    evidence=("supplier_declaration", "invoice"),
+                    list_status="approved",
+                ),
+            ),
             licence=LicenceFacts(status="applied", applied_on=today - dt.timedelta(days=20)),
             documents=(DocumentFacts("contract"), DocumentFacts("end_user_certificate")),
         ),
@@ -514,8 +579,8 @@ def fallback_payload() -> Payload:
                 forms=("oxide", "compound", "metal", "alloy", "target", "magnet"),
             ),
         ),
-        approved_list=ApprovedListFacts(1, "Bench list 1", dt.date(2025, 1, 1), "approved"),
-        quota=QuotaFacts(cycle_year=2026),
+        approved_list=ApprovedListFacts(1, "Bench list 1", dt.date(2025, 1, 1)),
+        quotas=(QuotaFacts(cycle_year=2026, holder_key="bench-group-1"),),
     )
     result = assess(inputs)
     data = result.to_dict()

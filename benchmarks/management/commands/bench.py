@@ -40,7 +40,7 @@ from registry.models import (
     ReferenceChange,
 )
 from shipments.choices import ACTIVE_STATUSES
-from shipments.models import Case
+from shipments.models import Case, CaseSource
 
 FULL_RESCORE_TARGET_SECONDS_PER_100K = 60.0
 FLOOR_RATIO_TARGET = 3.0
@@ -298,10 +298,10 @@ class Command(BaseCommand):
         active = Case.objects.filter(status__in=ACTIVE_STATUSES)
         total = active.count()
         counts = (
-            active.exclude(producer=None)
+            CaseSource.objects.filter(case__status__in=ACTIVE_STATUSES, producer__isnull=False)
             .exclude(producer__in=exclude)
             .values("producer")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("case", distinct=True))
             .order_by("producer")
         )
         picked, covered = [], 0
