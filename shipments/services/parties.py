@@ -8,7 +8,7 @@ field, e.g. "Party 2 (uscc): ...", and nothing is saved when any row is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -276,55 +276,65 @@ def headline_apply(case: Case, parties: Sequence[CaseParty]) -> None:
         setattr(case, role, by_role.get(role, ""))
 
 
-def case_parties_write(*, case: Case, actor: Actor, parties: list[CaseParty]) -> bool:
-    """Replace the case's parties (already cleaned, and `headline_apply`-ed to the saved
-    row); True and a timeline entry when they changed."""
-    old = list(case.parties.select_related("producer").all()) if case.pk else []
-    if [_party_key(p) for p in old] == [_party_key(p) for p in parties]:
+def _rows_replace(
+    *,
+    case: Case,
+    actor: Actor,
+    related: str,
+    rows: list,
+    key: Callable[[Any], tuple],
+    display: Callable[[Iterable], str],
+    label: str,
+) -> bool:
+    """Replace one of the case's row lists; True and a timeline entry when it changed (a
+    new case records its rows in its "created" entry instead)."""
+    manager = getattr(case, related)
+    old = list(manager.select_related("producer").all())
+    if [key(row) for row in old] == [key(row) for row in rows]:
         return False
     if old:
-        case.parties.all().delete()
-    for party in parties:
-        party.case = case
-        party.pk = None
-    CaseParty.objects.bulk_create(parties)
+        manager.all().delete()
+    for row in rows:
+        row.case = case
+        row.pk = None
+    manager.model.objects.bulk_create(rows)
     if old:
-        before, after = parties_display(old), parties_display(parties)
+        before, after = display(old), display(rows)
         _event(
             case,
             actor,
             TimelineKind.FIELD_CHANGED,
-            f"Parties: {before} → {after}",
-            field="parties",
-            label="Parties",
+            f"{label}: {before} → {after}",
+            field=related,
+            label=label,
             old=before,
             new=after,
         )
     return True
+
+
+def case_parties_write(*, case: Case, actor: Actor, parties: list[CaseParty]) -> bool:
+    """Replace the case's parties (already cleaned, and `headline_apply`-ed to the saved
+    row); True when they changed."""
+    return _rows_replace(
+        case=case,
+        actor=actor,
+        related="parties",
+        rows=parties,
+        key=_party_key,
+        display=parties_display,
+        label="Parties",
+    )
 
 
 def case_sources_write(*, case: Case, actor: Actor, sources: list[CaseSource]) -> bool:
-    """Replace the case's upstream sources (already cleaned); True and a timeline entry
-    when they changed."""
-    old = list(case.sources.select_related("producer").all()) if case.pk else []
-    if [_source_key(s) for s in old] == [_source_key(s) for s in sources]:
-        return False
-    if old:
-        case.sources.all().delete()
-    for source in sources:
-        source.case = case
-        source.pk = None
-    CaseSource.objects.bulk_create(sources)
-    if old:
-        before, after = sources_display(old), sources_display(sources)
-        _event(
-            case,
-            actor,
-            TimelineKind.FIELD_CHANGED,
-            f"Upstream sources: {before} → {after}",
-            field="sources",
-            label="Upstream sources",
-            old=before,
-            new=after,
-        )
-    return True
+    """Replace the case's upstream sources (already cleaned); True when they changed."""
+    return _rows_replace(
+        case=case,
+        actor=actor,
+        related="sources",
+        rows=sources,
+        key=_source_key,
+        display=sources_display,
+        label="Upstream sources",
+    )
