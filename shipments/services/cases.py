@@ -65,14 +65,14 @@ def case_validate(
     *,
     actor: AbstractBaseUser,
     reference: str,
-    buyer: str,
-    exporter: str,
     product_form: str,
     quantity_kg: Decimal | str,
     destination: str,
     end_use: str,
-    end_user: str,
     elements: ElementShares,
+    buyer: str = "",
+    exporter: str = "",
+    end_user: str = "",
     parties: Sequence[PartyInput] | None = None,
     sources: Sequence[SourceInput] | None = None,
     producer: Producer | None = None,
@@ -171,6 +171,10 @@ def _parties_and_sources(
         )
     except ValidationError as exc:
         errors.update(exc.message_dict)
+        # Keep the names given, so the row's own checks do not add "cannot be blank".
+        for raw in parties or ():
+            if raw.get("role") in HEADLINE_ROLES and raw.get("name"):
+                setattr(case, raw["role"], str(raw["name"]))
     else:
         headline_apply(case, party_rows)
         if exporter_record:
