@@ -10,11 +10,12 @@ class ReferenceChange(models.Model):
     Every key list narrows the set of affected cases; an empty list means "any", except that
     a party-scoped kind (approved list, producer, watch list) with no producer, group or
     party name moved nobody and affects no case (`affects_no_case`). A case is
-    affected when it matches every non-empty key: its declared producer is in producer_ids
-    (or its producer's group in group_ids), it has one of `elements`, its form is one of
+    affected when it matches every non-empty key: one of its upstream sources' plants or its
+    parties' registry records is in producer_ids (or a source plant's group in group_ids),
+    it has one of `elements`, its form is one of
     `forms`, its planned ship date lies in [date_from, date_to), its destination country
-    is one of `destinations` (ISO alpha-2 codes), and, for party changes, its end user or
-    consignee resembles one of `party_names`. See assessments.selectors.cases_affected_by.
+    is one of `destinations` (ISO alpha-2 codes), and, for party changes, one of its parties
+    (any role) resembles one of `party_names`. See assessments.selectors.cases_affected_by.
     """
 
     kind = models.CharField(max_length=20, choices=ChangeKind.choices)
