@@ -195,11 +195,18 @@ def lei_make(stem: str = "529900LODESTONE0TE") -> str:
 
 
 def magnet_world(world: dict) -> dict:
-    """Next to reference_world: a China Northern plant (Baotou Huamei) on the published list
-    and a magnet maker (JL Mag) that is no plant. The CREG plant is world["producer"]."""
+    """Next to reference_world: a China Northern plant (Baotou Huamei) on the published list,
+    its group holding light and ionic allocations in the 2026 cycle, and a magnet maker
+    (JL Mag) that is no plant. The CREG plant is world["producer"]."""
     northern = group_create(name="China Northern Rare Earth Group")
     huamei = producer_create(group=northern, name_en="Baotou Huamei Rare Earth Hi-Tech")
     ApprovedListEntry.objects.create(version=world["version"], producer=huamei, status="approved")
+    batch = world["cycle"].batches.get()
+    for category in ("light", "ionic"):
+        for kind in ("mining", "smelting"):
+            QuotaAllocation.objects.create(
+                batch=batch, group=northern, kind=kind, category=category, tonnes=Decimal("500")
+            )
     jl_mag = producer_create(kind="magnet_maker", name_en="JL Mag Rare-Earth")
     return {
         "northern": northern,
@@ -257,8 +264,12 @@ def magnet_payload(magnets: dict, **overrides) -> dict:
 
 def case_create(*, actor, producer: Producer | None = None, **overrides) -> Case:
     """A case opened through the service (so it is assessed like any other). `producer` is
-    the deprecated shorthand (a plant becomes a source of every element)."""
+    the deprecated shorthand (a plant becomes a source of every element). Takes the API's
+    body (magnet_payload's too: with `parties`, names not given come from them)."""
     data = case_payload(**overrides)
+    if overrides.get("parties"):
+        for name in ("buyer", "exporter", "end_user"):
+            data[name] = overrides.get(name, "")
     elements = {e["symbol"]: e.get("content_share") for e in data.pop("elements")}
     for name in ("planned_ship_date", "licence_applied_on"):
         if isinstance(data.get(name), str):
