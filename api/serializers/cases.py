@@ -117,24 +117,22 @@ class CaseWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "quantity_kg": {"min_value": Decimal("0.001")},
             **{
-                name: {"help_text": f"Required unless `parties` has the {name.replace('_', ' ')}."}
+                name: {
+                    "help_text": f"Required unless `parties` names the {name.replace('_', ' ')}."
+                }
                 for name in NAMES_FROM_PARTIES
             },
         }
 
     def get_fields(self):
         fields = super().get_fields()
-        # Required on a new case unless a party of that role is given (the service fills
-        # the name from it); optional in the schema, which cannot say "one of the two".
+        # Required on a new case that has no `parties`; with parties, the service checks
+        # that each of these roles is named, in a field or a party (and names what is
+        # missing next to the rows' own errors). Optional in the schema, which cannot say
+        # "one of the two".
         data = getattr(self, "initial_data", None)
-        parties = data.get("parties") if isinstance(data, Mapping) else None
-        roles = {
-            party.get("role")
-            for party in (parties if isinstance(parties, list) else ())
-            if isinstance(party, Mapping)
-        }
         for name in NAMES_FROM_PARTIES:
-            fields[name].required = isinstance(data, Mapping) and name not in roles
+            fields[name].required = isinstance(data, Mapping) and not data.get("parties")
         return fields
 
     def validate_elements(self, value: list[dict]) -> list[dict]:

@@ -39,8 +39,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from registry.models import ReferenceChange
-from registry.services import approved_list_publish
+from registry.models import DestinationRestriction, ReferenceChange
+from registry.services import approved_list_publish, destination_restriction_save
 from shipments import services as case_services
 from tests.api.conftest import api_token
 from tests.api.factories import (
@@ -95,8 +95,8 @@ def clean_cache():
 def api_rows(world, officer, staff_user) -> dict[str, list]:
     """Rows with the shapes the schema must describe: a magnet case with parties (one with a
     registry record) and sources (a registry plant with a group, a typed-in plant), a case
-    with neither, a document, a producer without a group, a draft list, a reference change
-    never run."""
+    with neither, a document, a producer without a group, a draft list, a destination
+    restriction with no end, a reference change never run."""
     magnets = magnet_world(world)
     magnet = magnet_payload(magnets)
     magnet["sources"].append({"elements": ["Tb"], "plant_name": "Unlisted Tb Works"})
@@ -119,6 +119,18 @@ def api_rows(world, officer, staff_user) -> dict[str, list]:
     published.save()
     approved_list_publish(version=published, actor=staff_user)
     suspension = suspension_create(measure=world["measure"], ends_on=None)
+    destination_restriction_save(
+        restriction=DestinationRestriction(
+            country="KP",
+            regime="un_sanctions",
+            scope="all_items",
+            severity="critical",
+            title="UN sanctions on the DPRK",
+            instrument="UNSCR 1718 (2006)",
+            effective_from=dt.date(2006, 10, 14),
+        ),
+        actor=staff_user,
+    )
     return {
         "producer": world["producer"].pk,
         "magnets": magnets,
