@@ -30,6 +30,11 @@ router.register("measures", registry.MeasureViewSet, basename="measure")
 router.register("suspensions", registry.SuspensionViewSet, basename="suspension")
 router.register("watch-lists", registry.WatchListViewSet, basename="watch-list")
 router.register("watch-list-entries", registry.WatchListEntryViewSet, basename="watch-list-entry")
+router.register(
+    "destination-restrictions",
+    registry.DestinationRestrictionViewSet,
+    basename="destination-restriction",
+)
 router.register("reference-changes", registry.ReferenceChangeViewSet, basename="reference-change")
 
 documents = cases.CaseDocumentViewSet

@@ -1,18 +1,20 @@
 """Cases, their documents and assessments as the API shows them, and the inputs it accepts.
 
 Serializers only type-check and shape input; the rules (unique reference, element symbols,
-shares, licence dates, status transitions, file limits) are the services'. Their
-ValidationErrors come back as field-keyed 400s (api.errors).
+shares, licence dates, status transitions, file limits, parties and sources) are the
+services'. Their ValidationErrors come back as field-keyed 400s (api.errors).
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from api.serializers.fields import SlugField
+from api.serializers.parties import CasePartySerializer, CaseSourceSerializer
 from assessments.models import Assessment
 from registry.models import Producer
 from registry.validators import validate_country_code
@@ -66,15 +68,40 @@ def validate_elements_list(items: list[dict]) -> list[dict]:
 # --- cases ---------------------------------------------------------------------------------
 
 
+# Names the Case row needs that a client may give in `parties` instead.
+NAMES_FROM_PARTIES = ("buyer", "exporter", "end_user")
+
+
+@extend_schema_serializer(deprecate_fields=["producer"])
 class CaseWriteSerializer(serializers.ModelSerializer):
     """What a client may send to create (POST) or change (PATCH) a case."""
 
     # Uniqueness is answered with 409 Conflict by the view, not as a field error.
     reference = serializers.CharField(max_length=60)
-    producer = serializers.PrimaryKeyRelatedField(
-        queryset=Producer.objects.all(), required=False, allow_null=True
-    )
     elements = CaseElementSerializer(many=True, help_text="At least one rare earth element.")
+    parties = CasePartySerializer(
+        many=True,
+        required=False,
+        help_text="Everyone on the shipment, each screened against the watch lists. A "
+        "buyer, exporter, end user or consignee given here fills the field of that name "
+        "(both given: they must agree). On PATCH the list replaces the case's parties.",
+    )
+    sources = CaseSourceSerializer(
+        many=True,
+        required=False,
+        help_text="Where each rare earth input came from: the plant, ore and evidence per "
+        "element (or group such as NdPr). On PATCH the list replaces the case's sources.",
+    )
+    producer = serializers.PrimaryKeyRelatedField(
+        queryset=Producer.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Deprecated (use `sources` and `parties`); POST only. The first edition's "
+        "declared producer, still accepted: a mine or separation plant becomes a source of "
+        "every element (with no evidence); a magnet, metal or alloy maker or a trader "
+        "becomes the exporter party's registry record.",
+    )
     owner = SlugField(
         slug_field="username",
         queryset=_active_users(),
@@ -86,10 +113,27 @@ class CaseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = list(CASE_INPUT_FIELDS)
+        fields = [*CASE_INPUT_FIELDS, "producer"]
         extra_kwargs = {
             "quantity_kg": {"min_value": Decimal("0.001")},
+            **{
+                name: {
+                    "help_text": f"Required unless `parties` names the {name.replace('_', ' ')}."
+                }
+                for name in NAMES_FROM_PARTIES
+            },
         }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Required on a new case that has no `parties`; with parties, the service checks
+        # that each of these roles is named, in a field or a party (and names what is
+        # missing next to the rows' own errors). Optional in the schema, which cannot say
+        # "one of the two".
+        data = getattr(self, "initial_data", None)
+        for name in NAMES_FROM_PARTIES:
+            fields[name].required = isinstance(data, Mapping) and not data.get("parties")
+        return fields
 
     def validate_elements(self, value: list[dict]) -> list[dict]:
         return validate_elements_list(value)
@@ -99,10 +143,24 @@ class CaseWriteSerializer(serializers.ModelSerializer):
         validate_country_code(value)
         return value
 
+    def validate_producer(self, value: Producer | None) -> Producer | None:
+        if self.instance is not None:
+            raise serializers.ValidationError(
+                "The declared producer is deprecated and cannot be changed: send `sources` "
+                "(the separation plant) or `parties` (the exporter's registry record)."
+            )
+        return value
+
     def to_service_kwargs(self) -> dict:
         data = dict(self.validated_data)
         if "elements" in data:
             data["elements"] = elements_as_shares(data["elements"])
+        for name in ("parties", "sources"):
+            if name in data:
+                data[name] = [dict(row) for row in data[name]]
+        if self.instance is None:
+            for name in NAMES_FROM_PARTIES:
+                data.setdefault(name, "")
         return data
 
 
@@ -120,14 +178,9 @@ class ConflictSerializer(serializers.Serializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:case-detail")
-    # A case may have no producer, and a producer no group: these are null then.
-    producer_name = serializers.CharField(
-        source="producer.name_en", read_only=True, default=None, allow_null=True
-    )
-    group = serializers.IntegerField(
-        source="producer.group_id", read_only=True, default=None, allow_null=True
-    )
     elements = CaseElementOutSerializer(source="case_elements", many=True, read_only=True)
+    parties = CasePartySerializer(many=True, read_only=True)
+    sources = CaseSourceSerializer(many=True, read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     watchers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -135,17 +188,11 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        # The input fields (with the producer's name and group beside it), then state.
+        # The input fields, then state.
         fields = [
             "id",
             "url",
-            *(
-                column
-                for field in CASE_INPUT_FIELDS
-                for column in (
-                    (field, "producer_name", "group") if field == "producer" else (field,)
-                )
-            ),
+            *CASE_INPUT_FIELDS,
             "status",
             "status_reason",
             "band",

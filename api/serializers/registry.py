@@ -1,14 +1,16 @@
 """Reference data as the API shows it (read), and the inputs staff send to registry services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.fields import SlugField
-from registry.choices import Layer, ProductForm
+from registry.choices import DestinationSeverity, Layer, ProductForm, QuotaConfidence
 from registry.models import (
     WATCH_ENTRY_FIELDS,
     ApprovedListEntry,
     ApprovedListVersion,
     Authority,
+    DestinationRestriction,
     Element,
     Measure,
     Producer,
@@ -102,12 +104,19 @@ class ApprovedListVersionSerializer(serializers.ModelSerializer):
             "status",
             "effective_from",
             "source_document",
+            "confidence",
             "notes",
             "is_demo",
             "published_at",
             "published_by",
         ]
         read_only_fields = ["status", "published_at", "published_by"]
+        extra_kwargs = {
+            "confidence": {
+                "help_text": "official: MIIT's own list; reported: rebuilt from press or "
+                "company reports (every reason that uses it says so)."
+            }
+        }
 
 
 class ApprovedListVersionDetailSerializer(ApprovedListVersionSerializer):
@@ -310,6 +319,39 @@ class WatchListDetailSerializer(WatchListSerializer):
         fields = [*WatchListSerializer.Meta.fields, "entries"]
 
 
+@extend_schema_field(
+    {"type": "string", "enum": list(DestinationSeverity.values)},
+    component_name="DestinationSeverityEnum",
+)
+class DestinationSeverityField(serializers.ChoiceField):
+    """Named apart from the assessment factors' `severity` (SeverityEnum)."""
+
+
+class DestinationRestrictionSerializer(serializers.ModelSerializer):
+    severity = DestinationSeverityField(
+        choices=DestinationSeverity.choices,
+        help_text="The floor it sets for a case it matches (high or critical).",
+    )
+
+    class Meta:
+        model = DestinationRestriction
+        fields = [
+            "id",
+            "country",
+            "regime",
+            "scope",
+            "severity",
+            "title",
+            "instrument",
+            "effective_from",
+            "effective_to",
+            "source",
+            "confidence",
+            "notes",
+            "is_demo",
+        ]
+
+
 class ReferenceChangeSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     producer_ids = serializers.ListField(child=serializers.IntegerField(), read_only=True)
@@ -317,6 +359,11 @@ class ReferenceChangeSerializer(serializers.ModelSerializer):
     elements = serializers.ListField(child=serializers.CharField(), read_only=True)
     forms = serializers.ListField(child=serializers.CharField(), read_only=True)
     party_names = serializers.ListField(child=serializers.CharField(), read_only=True)
+    destinations = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Destination country codes (ISO alpha-2) the change touches; empty: any.",
+    )
     details = serializers.JSONField(read_only=True)
 
     class Meta:
@@ -337,6 +384,7 @@ class ReferenceChangeSerializer(serializers.ModelSerializer):
             "date_from",
             "date_to",
             "party_names",
+            "destinations",
             "status",
             "affected_count",
             "done_count",
@@ -358,6 +406,11 @@ class ListVersionCreateSerializer(serializers.Serializer):
     effective_from = serializers.DateField()
     source_document = serializers.CharField(max_length=300, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(
+        choices=QuotaConfidence.choices,
+        required=False,
+        help_text="How the list is known; official (MIIT's own list) unless given.",
+    )
     is_demo = serializers.BooleanField(required=False)
     copy_from = serializers.PrimaryKeyRelatedField(
         queryset=ApprovedListVersion.objects.all(),

@@ -23,7 +23,7 @@ from api.serializers.cases import (
 )
 from assessments.models import Assessment
 from shipments import services
-from shipments.models import Case, CaseElement, Document
+from shipments.models import Case, CaseElement, CaseParty, CaseSource, Document
 
 from .base import ApiViewMixin
 
@@ -34,8 +34,11 @@ CONFLICT = OpenApiResponse(
 
 
 def _case_queryset():
-    return Case.objects.select_related("producer", "owner", "created_by").prefetch_related(
+    """Cases with everything the serializer reads, in a constant number of queries."""
+    return Case.objects.select_related("owner", "created_by").prefetch_related(
         Prefetch("case_elements", queryset=CaseElement.objects.select_related("element")),
+        Prefetch("parties", queryset=CaseParty.objects.select_related("producer")),
+        Prefetch("sources", queryset=CaseSource.objects.select_related("producer__group")),
         "watchers",
     )
 
@@ -49,7 +52,8 @@ def _case_queryset():
         responses={201: CaseSerializer, 400: VALIDATION_ERROR, 409: CONFLICT},
     ),
     partial_update=extend_schema(
-        summary="Change a case (re-assessed when a fact the assessment reads changed)",
+        summary="Change a case (re-assessed when a fact the assessment reads changed); "
+        "`parties` or `sources`, when given, replace the case's lists",
         request=CaseWriteSerializer,
         responses={200: CaseSerializer, 400: VALIDATION_ERROR, 409: CONFLICT},
     ),

@@ -11,6 +11,7 @@ from registry import services
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
+    DestinationRestriction,
     Element,
     Measure,
     Producer,
@@ -309,6 +310,21 @@ class WatchListEntryViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
             **values,
         )
         return _created(s.WatchListEntrySerializer, entry, status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Destinations under UN Security Council sanctions or a Chinese "
+        "countermeasure, dated and sourced: a case shipping to one within its window is at "
+        "least `severity`. Staff maintain them in the admin (a reference change re-scores "
+        "the cases shipping there)."
+    )
+)
+@extend_schema(tags=["reference data"])
+class DestinationRestrictionViewSet(ReadOnlyViewSet):
+    queryset = DestinationRestriction.objects.all()
+    serializer_class = s.DestinationRestrictionSerializer
+    filterset_fields = ["country", "regime", "scope", "severity", "confidence", "is_demo"]
 
 
 @extend_schema_view(

@@ -25,6 +25,7 @@ from registry.models import (
     WatchList,
     WatchListEntry,
 )
+from registry.validators import uscc_check_char
 from shipments import services
 from shipments.models import Case
 
@@ -167,9 +168,108 @@ def case_payload(**overrides) -> dict:
     return data
 
 
+def evidenced_source(producer: Producer, elements: list[str], **extra) -> dict:
+    """A source row (as the API and the service take it) with the evidence the method needs
+    to call it known: a supplier declaration and an invoice."""
+    return {
+        "elements": elements,
+        "producer": producer.pk,
+        "ore_category": extra.pop("ore_category", "ionic"),
+        "evidence": extra.pop("evidence", ["supplier_declaration", "invoice"]),
+        **extra,
+    }
+
+
+def uscc_make(stem: str = "91360700MA00000") -> str:
+    """A Unified Social Credit Code with a valid check character (made up: 17 characters
+    from `stem`, padded with zeros)."""
+    body = (stem + "0" * 17)[:17]
+    return body + uscc_check_char(body)
+
+
+def lei_make(stem: str = "529900LODESTONE0TE") -> str:
+    """A Legal Entity Identifier with valid check digits (ISO 7064 MOD 97-10; made up)."""
+    body = (stem + "0" * 18)[:18]
+    number = int("".join(str(int(c, 36)) for c in body) + "00")
+    return f"{body}{98 - number % 97:02d}"
+
+
+def magnet_world(world: dict) -> dict:
+    """Next to reference_world: a China Northern plant (Baotou Huamei) on the published list,
+    its group holding light and ionic allocations in the 2026 cycle, and a magnet maker
+    (JL Mag) that is no plant. The CREG plant is world["producer"]."""
+    northern = group_create(name="China Northern Rare Earth Group")
+    huamei = producer_create(group=northern, name_en="Baotou Huamei Rare Earth Hi-Tech")
+    ApprovedListEntry.objects.create(version=world["version"], producer=huamei, status="approved")
+    batch = world["cycle"].batches.get()
+    for category in ("light", "ionic"):
+        for kind in ("mining", "smelting"):
+            QuotaAllocation.objects.create(
+                batch=batch, group=northern, kind=kind, category=category, tonnes=Decimal("500")
+            )
+    jl_mag = producer_create(kind="magnet_maker", name_en="JL Mag Rare-Earth")
+    return {
+        "northern": northern,
+        "huamei": huamei,
+        "creg_plant": world["producer"],
+        "jl_mag": jl_mag,
+    }
+
+
+def magnet_payload(magnets: dict, **overrides) -> dict:
+    """A Tb-NdFeB magnet case: NdPr from Baotou Huamei, Tb from the CREG plant, both
+    evidenced; exporter JL Mag (its registry record), buyer and end user."""
+    data = case_payload(
+        product_form="magnet",
+        elements=[
+            {"symbol": "Nd", "content_share": "24.00"},
+            {"symbol": "Pr", "content_share": "6.00"},
+            {"symbol": "Tb", "content_share": "1.00"},
+        ],
+        buyer="",
+        exporter="",
+        end_user="",
+        parties=[
+            {"role": "buyer", "name": "Magnetics GmbH", "country": "DE"},
+            {
+                "role": "exporter",
+                "name": "JL Mag Rare-Earth Co., Ltd.",
+                "country": "CN",
+                "uscc": uscc_make(),
+                "producer": magnets["jl_mag"].pk,
+            },
+            {
+                "role": "end_user",
+                "name": "Motorwerke AG",
+                "country": "DE",
+                "lei": lei_make(),
+            },
+        ],
+        sources=[
+            evidenced_source(
+                magnets["huamei"],
+                ["Nd", "Pr"],
+                label="NdPr",
+                ore_category="light",
+                production_year=2026,
+            ),
+            evidenced_source(magnets["creg_plant"], ["Tb"], label="Tb", production_year=2026),
+        ],
+    )
+    for name in ("buyer", "exporter", "end_user"):
+        del data[name]  # given as parties
+    data.update(overrides)
+    return data
+
+
 def case_create(*, actor, producer: Producer | None = None, **overrides) -> Case:
-    """A case opened through the service (so it is assessed like any other)."""
+    """A case opened through the service (so it is assessed like any other). `producer` is
+    the deprecated shorthand (a plant becomes a source of every element). Takes the API's
+    body (magnet_payload's too: with `parties`, names not given come from them)."""
     data = case_payload(**overrides)
+    if overrides.get("parties"):
+        for name in ("buyer", "exporter", "end_user"):
+            data[name] = overrides.get(name, "")
     elements = {e["symbol"]: e.get("content_share") for e in data.pop("elements")}
     for name in ("planned_ship_date", "licence_applied_on"):
         if isinstance(data.get(name), str):

@@ -60,6 +60,7 @@ def test_session_login_works_for_the_api_too(officer_client):
         "/api/v1/quota-cycles/",
         "/api/v1/measures/",
         "/api/v1/watch-lists/",
+        "/api/v1/destination-restrictions/",
         "/api/v1/reference-changes/",
         "/api/v1/schema/",
     ],

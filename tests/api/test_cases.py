@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments.models import Assessment
 from shipments.models import Case, Document
 from tests.api.conftest import field_errors
-from tests.api.factories import case_create, case_payload
+from tests.api.factories import case_create, case_payload, evidenced_source
 
 CASES = "/api/v1/cases/"
 
@@ -15,16 +15,21 @@ def detail(case) -> str:
     return f"{CASES}{case.pk}/"
 
 
+def plant_source(world) -> dict:
+    """Nd and Dy from the world's approved CREG plant, evidenced."""
+    return evidenced_source(world["producer"], ["Nd", "Dy"])
+
+
 @pytest.fixture
 def case(world, officer):
-    return case_create(actor=officer, producer=world["producer"], reference="PO-EXISTING")
+    return case_create(actor=officer, sources=[plant_source(world)], reference="PO-EXISTING")
 
 
 # --- create -------------------------------------------------------------------------------
 
 
 def test_an_officer_creates_a_case_which_is_assessed_at_once(world, officer_api):
-    body = case_payload(producer=world["producer"].pk, destination="de")
+    body = case_payload(sources=[plant_source(world)], destination="de")
     r = officer_api.post(CASES, body, format="json")
     assert r.status_code == 201, r.json()
     data = r.json()
@@ -33,6 +38,8 @@ def test_an_officer_creates_a_case_which_is_assessed_at_once(world, officer_api)
     assert data["owner"] == "olga"
     assert data["destination"] == "DE"
     assert [e["symbol"] for e in data["elements"]] == ["Nd", "Dy"]
+    assert [s["producer"] for s in data["sources"]] == [world["producer"].pk]
+    assert [p["role"] for p in data["parties"]] == ["buyer", "exporter", "end_user"]
     assert data["band"] in {"low", "medium", "high", "critical"}
     assert Assessment.objects.filter(case_id=data["id"], trigger="created").count() == 1
 
@@ -80,8 +87,12 @@ def test_missing_fields_are_reported_field_by_field(world, officer_api):
         ("hs_code", "28469"),
         ("product_form", "plutonium"),
         ("end_use", {"nested": "object"}),
-        ("producer", 10**30),
+        ("producer", 10**30),  # the deprecated shorthand, still checked
         ("producer", "abc"),
+        ("parties", "buyer"),
+        ("parties", [{"role": "buyer"}]),  # parties.0.name
+        ("sources", [{"elements": ["Nd"], "production_year": "soon"}]),
+        ("sources", [{"elements": ["Nd"], "producer": 999999}]),  # the service's rule
         ("owner", "nobody-by-that-name"),
         ("owner", "ol\x00ga"),
         ("watchers", ["\x00"]),
@@ -130,7 +141,7 @@ def test_an_unknown_case_is_404(world, officer_api):
 
 
 def test_the_register_filters_searches_and_sorts(world, officer, officer_api):
-    dy = case_create(actor=officer, producer=world["producer"], reference="DY-1")
+    dy = case_create(actor=officer, sources=[plant_source(world)], reference="DY-1")
     nd = case_create(
         actor=officer,
         reference="ND-1",

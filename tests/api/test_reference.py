@@ -4,12 +4,14 @@ import pytest
 
 from registry.models import (
     ApprovedListEntry,
+    DestinationRestriction,
     QuotaAllocation,
     QuotaBatch,
     ReferenceChange,
     Suspension,
     WatchListEntry,
 )
+from registry.services import destination_restriction_save
 from tests.api.conftest import field_errors
 from tests.api.factories import list_version_create, producer_create
 
@@ -30,6 +32,7 @@ V1 = "/api/v1"
         "/suspensions/",
         "/watch-lists/",
         "/watch-list-entries/",
+        "/destination-restrictions/",
         "/reference-changes/",
     ],
 )
@@ -215,3 +218,80 @@ def test_reference_changes_show_rescore_progress(world, staff_api):
     )
     change = staff_api.get(f"{V1}/reference-changes/").json()["results"][0]
     assert {"status", "affected_count", "done_count", "band_changed_count"} <= set(change)
+
+
+def test_a_list_version_says_how_it_is_known(world, staff_api, viewer_api):
+    assert viewer_api.get(f"{V1}/list-versions/").json()["results"][0]["confidence"] == "official"
+    r = staff_api.post(
+        f"{V1}/list-versions/",
+        {"label": "Reported 2026", "effective_from": "2026-01-01", "confidence": "reported"},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    assert r.json()["confidence"] == "reported"
+    r = staff_api.post(
+        f"{V1}/list-versions/",
+        {"label": "Rumoured", "effective_from": "2026-01-01", "confidence": "rumoured"},
+        format="json",
+    )
+    assert "confidence" in field_errors(r)
+
+
+def _restriction(staff_user, **extra) -> DestinationRestriction:
+    fields = {
+        "country": "KP",
+        "regime": "un_sanctions",
+        "scope": "all_items",
+        "severity": "critical",
+        "title": "UN sanctions on the DPRK",
+        "instrument": "UNSCR 1718 (2006)",
+        "effective_from": dt.date(2006, 10, 14),
+        "source": "https://www.un.org/securitycouncil/sanctions/1718",
+    }
+    return destination_restriction_save(
+        restriction=DestinationRestriction(**(fields | extra)), actor=staff_user
+    )
+
+
+def test_destination_restrictions_are_read_with_their_source_and_filtered(
+    world, staff_user, viewer_api, staff_api
+):
+    kp = _restriction(staff_user)
+    _restriction(
+        staff_user,
+        country="US",
+        regime="cn_countermeasure",
+        scope="military_end_use",
+        severity="high",
+        title="Countermeasure list (military end users)",
+        instrument="MOFCOM announcement (test)",
+        effective_from=dt.date(2025, 10, 9),
+        effective_to=dt.date(2026, 11, 10),
+        confidence="unconfirmed",
+    )
+    listing = viewer_api.get(f"{V1}/destination-restrictions/").json()
+    assert listing["count"] == 2
+    r = viewer_api.get(f"{V1}/destination-restrictions/{kp.pk}/").json()
+    assert r == {
+        "id": kp.pk,
+        "country": "KP",
+        "regime": "un_sanctions",
+        "scope": "all_items",
+        "severity": "critical",
+        "title": "UN sanctions on the DPRK",
+        "instrument": "UNSCR 1718 (2006)",
+        "effective_from": "2006-10-14",
+        "effective_to": None,
+        "source": "https://www.un.org/securitycouncil/sanctions/1718",
+        "confidence": "confirmed",
+        "notes": "",
+        "is_demo": False,
+    }
+    us = viewer_api.get(f"{V1}/destination-restrictions/", {"severity": "high"}).json()
+    assert [row["country"] for row in us["results"]] == ["US"]
+    assert viewer_api.get(f"{V1}/destination-restrictions/", {"severity": "x"}).status_code == 400
+    # Read-only over the API: staff maintain them in the admin, through the service.
+    assert staff_api.post(f"{V1}/destination-restrictions/", {}, format="json").status_code == 405
+    # The change the service recorded names the destination it touches.
+    change = staff_api.get(f"{V1}/reference-changes/", {"kind": "destination"}).json()
+    assert {c for row in change["results"] for c in row["destinations"]} == {"KP", "US"}

@@ -39,14 +39,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from registry.models import ReferenceChange
-from registry.services import approved_list_publish
+from registry.models import DestinationRestriction, ReferenceChange
+from registry.services import approved_list_publish, destination_restriction_save
 from shipments import services as case_services
 from tests.api.conftest import api_token
 from tests.api.factories import (
     case_create,
     case_payload,
     list_version_create,
+    magnet_payload,
+    magnet_world,
     producer_create,
     suspension_create,
 )
@@ -91,12 +93,17 @@ def clean_cache():
 
 @pytest.fixture
 def api_rows(world, officer, staff_user) -> dict[str, list]:
-    """Rows with the shapes the schema must describe: a case with and without a producer, a
-    document, a producer without a group, a draft list, a reference change never run."""
-    with_producer = case_create(actor=officer, producer=world["producer"])
-    without_producer = case_create(actor=officer, producer=None, owner=officer)
+    """Rows with the shapes the schema must describe: a magnet case with parties (one with a
+    registry record) and sources (a registry plant with a group, a typed-in plant), a case
+    with neither, a document, a producer without a group, a draft list, a destination
+    restriction with no end, a reference change never run."""
+    magnets = magnet_world(world)
+    magnet = magnet_payload(magnets)
+    magnet["sources"].append({"elements": ["Tb"], "plant_name": "Unlisted Tb Works"})
+    magnet_case = case_create(actor=officer, **magnet)
+    bare_case = case_create(actor=officer, owner=officer)
     case_services.case_document_add(
-        case=with_producer,
+        case=magnet_case,
         actor=officer,
         doc_type="end_user_certificate",
         status="provided",
@@ -112,8 +119,21 @@ def api_rows(world, officer, staff_user) -> dict[str, list]:
     published.save()
     approved_list_publish(version=published, actor=staff_user)
     suspension = suspension_create(measure=world["measure"], ends_on=None)
+    destination_restriction_save(
+        restriction=DestinationRestriction(
+            country="KP",
+            regime="un_sanctions",
+            scope="all_items",
+            severity="critical",
+            title="UN sanctions on the DPRK",
+            instrument="UNSCR 1718 (2006)",
+            effective_from=dt.date(2006, 10, 14),
+        ),
+        actor=staff_user,
+    )
     return {
         "producer": world["producer"].pk,
+        "magnets": magnets,
         "group": world["group"].pk,
         "cycle": world["cycle"].pk,
         "batch": world["cycle"].batches.get().pk,
@@ -122,8 +142,8 @@ def api_rows(world, officer, staff_user) -> dict[str, list]:
         "watch_list": world["watch_list"].pk,
         "watch_entry": world["watch_list"].entries.get().pk,
         "published": published.pk,
-        "cases": [with_producer.pk, without_producer.pk],
-        "documents": [d.pk for d in with_producer.documents.all()],
+        "cases": [magnet_case.pk, bare_case.pk],
+        "documents": [d.pk for d in magnet_case.documents.all()],
         "elements": ["Dy", "Nd"],
         "list-versions": [draft.pk, published.pk, world["version"].pk],
         "reference-changes": list(ReferenceChange.objects.values_list("pk", flat=True)),
@@ -165,9 +185,26 @@ def _valid_requests(rows: dict, role: str) -> list[tuple[str, str, dict]]:
     if role == "officer":
         return [
             *common,
+            ("POST", "/api/v1/cases/", {"body": magnet_payload(rows["magnets"])}),
             ("POST", "/api/v1/cases/", {"body": case_payload(producer=rows["producer"])}),
             ("POST", "/api/v1/cases/", {"body": case_payload(producer=None)}),
             ("PATCH", "/api/v1/cases/{id}/", {"path": {"id": case}, "body": {"buyer": "B"}}),
+            (
+                "PATCH",
+                "/api/v1/cases/{id}/",
+                {
+                    "path": {"id": case},
+                    "body": {
+                        "parties": [
+                            {"role": "buyer", "name": "B"},
+                            {"role": "exporter", "name": "E", "country": "CN"},
+                            {"role": "end_user", "name": "U"},
+                            {"role": "forwarder", "name": "F"},
+                        ],
+                        "sources": [{"elements": ["Nd", "Pr"], "plant_name": "P"}],
+                    },
+                },
+            ),
             (
                 "POST",
                 "/api/v1/cases/{id}/status/",
