@@ -67,6 +67,11 @@ def _producer(value: Any, known: Mapping[int, Producer] | None) -> Producer | No
     return producer
 
 
+def _article(label: str) -> str:
+    word = label.lower()
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 def parties_clean(
     *,
     parties: Sequence[PartyInput] | None,
@@ -118,7 +123,7 @@ def parties_clean(
     for number, party in enumerate(rows, start=1):
         if party.role in SINGLE_ROLES and party.role in seen:
             messages.append(
-                f"Party {number} (role): the case already has a {party.get_role_display().lower()}"
+                f"Party {number} (role): the case already has {_article(party.get_role_display())}"
                 f" (party {seen[party.role]}); a case has one party in this role."
             )
         seen.setdefault(party.role, number)
