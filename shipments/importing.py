@@ -345,6 +345,14 @@ class CaseImportRowForm(forms.Form):
                         "Give the intermediary's role: forwarder or trader."
                     )
                 role = _choice_by_key_or_label(values["role"], PartyRole, "party role")
+                if role in SINGLE_ROLES:
+                    # One way to write each party, so that an export reads back the same.
+                    label = PartyRole(role).label.lower()
+                    raise forms.ValidationError(
+                        f"A case has one {label}: write it in the {role} columns "
+                        f"({', '.join(party_columns(role)[:2])}, ...); an intermediary is a "
+                        "forwarder or a trader."
+                    )
             except forms.ValidationError as exc:
                 self.add_error(column, exc)
                 continue

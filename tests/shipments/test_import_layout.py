@@ -15,7 +15,13 @@ from shipments.choices import ImportState
 from shipments.importing import IMPORT_COLUMNS, LAYOUT, NOT_IN_REGISTRY
 from shipments.models import Case, CaseParty, CaseSource, ImportJobRow, TimelineEvent
 from shipments.resources import EXPORT_COLUMNS, CaseResource
-from shipments.services import case_create, cases_import, import_job_confirm, import_job_create
+from shipments.services import (
+    case_create,
+    case_update,
+    cases_import,
+    import_job_confirm,
+    import_job_create,
+)
 from shipments.services.import_jobs import import_job_check, import_job_run
 from tests.shipments.factories import producer_create
 from tests.shipments.test_import import GOOD, dataset
@@ -180,6 +186,61 @@ def test_a_case_with_two_sources_and_three_parties_exported_imports_back_unchang
     assert after == before
 
 
+def test_what_the_layout_has_no_room_for_is_named_in_omitted_and_the_import_refuses_it(
+    officer, plant
+):
+    case = _magnet_case(officer, plant)
+    traders = [
+        {"role": "trader", "name": f"Trader {n}", "uscc": EXPORTER_USCC if n == 1 else ""}
+        for n in range(1, 5)
+    ]
+    sources = [
+        {"elements": ["Nd"], "plant_name": f"Plant {n}", "evidence": ["invoice"]}
+        for n in range(1, 6)
+    ]
+    case_update(
+        case=case,
+        actor=officer,
+        changes={"parties": [*_headline_parties(case), *traders], "sources": sources},
+    )
+    row = _rows(_export())[0]
+    assert row["intermediary_3_name"] == "Trader 3"
+    assert row["omitted"] == (
+        "Not in this file: USCC of intermediary 1 (Trader 1); trader Trader 4; source Nd (Plant 5)."
+    )
+    Case.objects.all().delete()
+    report = cases_import(actor=officer, dataset=_export_of_rows([row]), dry_run=False)
+    assert [(e.row, e.field) for e in report.errors] == [(2, "omitted")]
+    assert not Case.objects.exists()
+
+
+def _headline_parties(case: Case) -> list[dict]:
+    return [{"role": p.role, "name": p.name} for p in case.parties.exclude(role="trader")]
+
+
+def _export_of_rows(rows: list[dict]) -> tablib.Dataset:
+    data = tablib.Dataset(headers=list(EXPORT_COLUMNS))
+    for row in rows:
+        data.append([row[c] for c in EXPORT_COLUMNS])
+    return data
+
+
+def test_a_file_exported_before_parties_and_sources_still_imports(officer, plant):
+    old_columns = (
+        "band", "score", "status", "reference", "buyer", "exporter", "producer",
+        "producer_group", "supplier_text", "product_form", "elements", "hs_code",
+        "quantity_kg", "destination", "end_use", "end_user", "consignee",
+        "planned_ship_date", "licence_status", "licence_number", "licence_applied_on",
+        "licence_valid_until", "general_licence", "owner", "assessed_at",
+    )  # fmt: skip
+    row = {**GOOD, "band": "High", "score": "60", "status": "Open", "producer": plant.name_en}
+    data = tablib.Dataset(headers=list(old_columns))
+    data.append([row.get(c, "") for c in old_columns])
+    report = cases_import(actor=officer, dataset=data, dry_run=False)
+    assert report.ok, report.errors
+    assert Case.objects.get().sources.get().producer == plant
+
+
 def test_sources_and_parties_go_through_the_background_import_and_are_inserted_in_bulk(
     officer, plant
 ):
@@ -270,7 +331,12 @@ def test_the_old_producer_column_still_imports_as_a_source_or_the_exporters_reco
         (
             {"intermediary_1_role": "buyer", "intermediary_1_name": "Second Buyer AG"},
             "intermediary_1_role",
-            "the case already has a buyer",
+            "A case has one buyer: write it in the buyer columns",
+        ),
+        (
+            {"intermediary_3_role": "Licence holder", "intermediary_3_name": "Holder Co."},
+            "intermediary_3_role",
+            "A case has one licence holder",
         ),
         # malformed USCCs
         ({"exporter_uscc": "91110000MA1234"}, "exporter_uscc", "18 characters"),
