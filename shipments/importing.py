@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import tablib
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -92,6 +93,48 @@ REQUIRED_COLUMNS = (
     "end_user",
 )
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
+
+
+# The example row of the file the import page offers (import_template).
+TEMPLATE_ROW = {
+    "reference": "PO-2026-0001",
+    "product_form": "magnet",
+    "elements": "Nd:28, Pr:7, Dy:4",
+    "hs_code": "8505111000",
+    "quantity_kg": "1000",
+    "destination": "DE",
+    "end_use": "automotive",
+    "planned_ship_date": "2026-12-15",
+    "licence_status": "not_required",
+    "general_licence": "no",
+    "buyer": "Example Motors GmbH",
+    "buyer_country": "DE",
+    "exporter": "Example Magnetics Co., Ltd.",
+    "exporter_country": "CN",
+    "end_user": "Example Motors GmbH",
+    "end_user_country": "DE",
+    "intermediary_1_role": "trader",
+    "intermediary_1_name": "Example Trading (HK) Ltd.",
+    "intermediary_1_country": "HK",
+    "source_1_label": "NdPr",
+    "source_1_elements": "Nd Pr",
+    "source_1_plant": "Baotou Huamei Rare Earth Hi-Tech",
+    "source_1_ore": "light",
+    "source_1_year": "2026",
+    "source_1_evidence": "supplier_declaration invoice",
+    "source_2_label": "Dy",
+    "source_2_elements": "Dy",
+    "source_2_plant": f"Example Dy Separation{NOT_IN_REGISTRY}",
+    "source_2_ore": "ionic",
+    "source_2_evidence": "supplier_declaration",
+}
+
+
+def import_template() -> tablib.Dataset:
+    """The layout's header and one example row: a magnet with two sources."""
+    data = tablib.Dataset(headers=list(LAYOUT))
+    data.append([TEMPLATE_ROW.get(column, "") for column in LAYOUT])
+    return data
 
 
 class ImportLookups:

@@ -3,10 +3,11 @@ owner confirms, imported in the background; the page follows the counts.
 
 checking -> checked -> importing -> done, or failed (row errors, or an unexpected failure)
 at either step. The check writes no case; the valid rows are kept as plain values
-(ImportJobRow) so the import inserts them without parsing or validating the file again:
-it re-checks only what can change in between (a reference taken since, an owner who lost
-the right to own cases). The import commits in chunks and is resumable: a chunk whose
-cases exist for the job is not inserted twice.
+(ImportJobRow: the case's values, its elements, parties and sources, with ids for users and
+producers) so the import inserts them without parsing or validating the file again: it
+re-checks only what can change in between (a reference taken since, an owner who lost the
+right to own cases, a producer removed from the registry). The import commits in chunks and
+is resumable: a chunk whose cases exist for the job is not inserted twice.
 """
 
 from __future__ import annotations

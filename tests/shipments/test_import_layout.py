@@ -12,7 +12,16 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.validators import uscc_check_char
 from shipments.choices import ImportState
-from shipments.importing import IMPORT_COLUMNS, LAYOUT, NOT_IN_REGISTRY
+from shipments.importing import (
+    CASE_COLUMNS,
+    IMPORT_COLUMNS,
+    INTERMEDIARY_DETAILS,
+    LAYOUT,
+    NOT_IN_REGISTRY,
+    PARTY_DETAILS,
+    SOURCE_DETAILS,
+    import_template,
+)
 from shipments.models import Case, CaseParty, CaseSource, ImportJobRow, TimelineEvent
 from shipments.resources import EXPORT_COLUMNS, CaseResource
 from shipments.services import (
@@ -162,6 +171,35 @@ def test_the_export_writes_the_import_layout_around_the_assessment_columns(offic
     assert row["source_1_evidence"] == "supplier_declaration invoice"
     assert row["source_2_plant"] == f"Longnan Test Separation{NOT_IN_REGISTRY}"
     assert (row["source_3_label"], row["omitted"]) == ("", "")
+
+
+def test_the_operations_guide_and_the_import_page_name_every_column(officer_client):
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    guide = (Path(settings.BASE_DIR) / "docs" / "operations.md").read_text()
+    page = officer_client.get(reverse("shipments:case_import")).content.decode()
+    named = [
+        *CASE_COLUMNS,
+        *(f"<role>_{d}" for d in PARTY_DETAILS),
+        *(f"intermediary_<n>_{d}" for d in INTERMEDIARY_DETAILS),
+        *(f"source_<n>_{d}" for d in SOURCE_DETAILS),
+    ]
+    assert [c for c in named if f"`{c}`" not in guide] == []
+    on_page = [*CASE_COLUMNS, *(f"_{d}" for d in PARTY_DETAILS)]
+    on_page += [f"intermediary_1_{d}" for d in INTERMEDIARY_DETAILS]
+    on_page += [f"source_1_{d}" for d in SOURCE_DETAILS]
+    assert [c for c in on_page if c not in page] == []
+
+
+def test_the_template_offered_for_download_is_the_layout_and_imports(officer, elements):
+    producer_create(None, name_en="Baotou Huamei Rare Earth Hi-Tech")
+    data = import_template()
+    assert tuple(data.headers) == LAYOUT
+    report = cases_import(actor=officer, dataset=data, dry_run=True)
+    assert report.ok, report.errors
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
