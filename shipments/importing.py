@@ -226,9 +226,9 @@ def _choice_by_key_or_label(value: str, choices, what: str) -> str:
 
 
 class CaseImportRowForm(forms.Form):
-    """One row. Party, intermediary and source columns are added from the layout; `clean`
-    turns them into case_validate's `parties` and `sources` lists and records which
-    columns each entry came from (`party_slots`, `source_slots`)."""
+    """One row's case columns (the party, intermediary and source columns are plain text,
+    read by `RowEntries`: some 70 more form fields would cost more than the rest of the
+    row's check)."""
 
     reference = forms.CharField(max_length=60)
     buyer = forms.CharField(max_length=200)
@@ -272,12 +272,6 @@ class CaseImportRowForm(forms.Form):
     def __init__(self, *args, lookups: ImportLookups | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lookups = lookups or ImportLookups()
-        # Lengths and formats of these are the party and source rules' (parties_clean,
-        # sources_clean): their messages come back to the column through ParsedRow.
-        for column in (*PARTY_COLUMNS, *INTERMEDIARY_COLUMNS, *SOURCE_COLUMNS):
-            self.fields.setdefault(column, forms.CharField(required=False))
-        self.party_slots: list[tuple[str, bool]] = []
-        self.source_slots: list[int] = []
 
     def clean_quantity_kg(self):
         qty = self.cleaned_data["quantity_kg"]
@@ -359,54 +353,68 @@ class CaseImportRowForm(forms.Form):
     def clean_watchers(self):
         return self._users(self.cleaned_data["watchers"] or "")
 
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["parties"] = self._parties(cleaned)
-        cleaned["sources"] = self._sources(cleaned)
-        cleaned.pop("omitted", None)
-        for column in (*PARTY_COLUMNS, *INTERMEDIARY_COLUMNS, *SOURCE_COLUMNS):
-            if column not in HEADLINE_ROLES:
-                cleaned.pop(column, None)
-        return cleaned
 
-    def _parties(self, cleaned: dict) -> list[dict]:
+class RowEntries:
+    """A row's party, intermediary and source cells -> case_validate's `parties` and
+    `sources`, the cells' own errors by column, and which columns each entry came from
+    (`party_slots`, `source_slots`). Lengths and formats are the party and source rules'
+    (parties_clean, sources_clean); their messages come back to the column through
+    ParsedRow."""
+
+    def __init__(self, cells: Mapping[str, str], lookups: ImportLookups) -> None:
+        self.cells = cells
+        self.lookups = lookups
+        self.errors: dict[str, list[str]] = {}
+        self.party_slots: list[tuple[str, bool]] = []
+        self.source_slots: list[int] = []
+        self.parties = self._parties()
+        self.sources = self._sources()
+
+    def _text(self, column: str) -> str:
+        return str(self.cells.get(column) or "").strip()
+
+    def _error(self, column: str, message: str) -> None:
+        self.errors.setdefault(column, []).append(message)
+
+    def _parties(self) -> list[dict]:
         parties: list[dict] = []
         for role in SINGLE_ROLES:
-            values = {"name": cleaned.get(role) or ""}
-            values |= {d: cleaned.get(f"{role}_{d}") or "" for d in PARTY_DETAILS}
+            values = {"name": self._text(role)}
+            values |= {d: self._text(f"{role}_{d}") for d in PARTY_DETAILS}
             if any(values.values()):
                 parties.append({"role": role, **values})
                 self.party_slots.append((role, True))
         for n in range(1, INTERMEDIARY_SLOTS + 1):
-            values = {d: cleaned.get(intermediary_column(n, d)) or "" for d in INTERMEDIARY_DETAILS}
+            values = {d: self._text(intermediary_column(n, d)) for d in INTERMEDIARY_DETAILS}
             if not any(values.values()):
                 continue
-            column = intermediary_column(n, "role")
             try:
-                if not values["role"]:
-                    raise forms.ValidationError(
-                        "Give the intermediary's role: forwarder or trader."
-                    )
-                role = _choice_by_key_or_label(values["role"], PartyRole, "party role")
-                if role in SINGLE_ROLES:
-                    # One way to write each party, so that an export reads back the same.
-                    label = PartyRole(role).label.lower()
-                    raise forms.ValidationError(
-                        f"A case has one {label}: write it in the {role} columns "
-                        f"({', '.join(party_columns(role)[:2])}, ...); an intermediary is a "
-                        "forwarder or a trader."
-                    )
+                role = self._intermediary_role(values["role"])
             except forms.ValidationError as exc:
-                self.add_error(column, exc)
+                self._error(intermediary_column(n, "role"), exc.messages[0])
                 continue
             parties.append({**values, "role": role})
             self.party_slots.append((f"intermediary_{n}", False))
         return parties
 
-    def _sources(self, cleaned: dict) -> list[dict]:
+    @staticmethod
+    def _intermediary_role(text: str) -> str:
+        if not text:
+            raise forms.ValidationError("Give the intermediary's role: forwarder or trader.")
+        role = _choice_by_key_or_label(text, PartyRole, "party role")
+        if role in SINGLE_ROLES:
+            # One way to write each party, so that an export reads back the same.
+            raise forms.ValidationError(
+                f"A case has one {PartyRole(role).label.lower()}: write it in the {role} "
+                f"columns ({', '.join(party_columns(role)[:2])}, ...); an intermediary is a "
+                "forwarder or a trader."
+            )
+        return role
+
+    def _sources(self) -> list[dict]:
         sources: list[dict] = []
         for n in range(1, SOURCE_SLOTS + 1):
-            cells = {d: (cleaned.get(source_column(n, d)) or "").strip() for d in SOURCE_DETAILS}
+            cells = {d: self._text(source_column(n, d)) for d in SOURCE_DETAILS}
             if not any(cells.values()):
                 continue
             problems: dict[str, str] = {}
@@ -424,7 +432,7 @@ class CaseImportRowForm(forms.Form):
                 except ValueError:
                     problems["year"] = "Write the production year as four digits, e.g. 2025."
             for detail, message in problems.items():
-                self.add_error(source_column(n, detail), message)
+                self._error(source_column(n, detail), message)
             if problems or plant is None:
                 continue
             producer, plant_name = plant
@@ -563,10 +571,17 @@ def _cell(value: Any) -> Any:
 
 
 def parse_row(raw: dict[str, Any], lookups: ImportLookups | None = None) -> ParsedRow:
-    form = CaseImportRowForm(data={k: _cell(v) for k, v in raw.items()}, lookups=lookups)
-    if not form.is_valid():
-        return ParsedRow({}, {k: list(v) for k, v in form.errors.items()})
-    data = dict(form.cleaned_data)
+    cells = {k: _cell(v) for k, v in raw.items()}
+    lookups = lookups or ImportLookups()
+    form = CaseImportRowForm(data=cells, lookups=lookups)
+    entries = RowEntries(cells, lookups)
+    errors = {k: list(v) for k, v in form.errors.items()}
+    for column, messages in entries.errors.items():
+        errors.setdefault(column, []).extend(messages)
+    if errors:
+        return ParsedRow({}, errors)
+    data = {k: v for k, v in form.cleaned_data.items() if k != OMITTED_COLUMN}
+    data |= {"parties": entries.parties, "sources": entries.sources}
     if not data.get("owner"):
         data.pop("owner", None)
-    return ParsedRow(data, {}, form.party_slots, form.source_slots)
+    return ParsedRow(data, {}, entries.party_slots, entries.source_slots)
