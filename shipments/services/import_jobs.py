@@ -3,10 +3,11 @@ owner confirms, imported in the background; the page follows the counts.
 
 checking -> checked -> importing -> done, or failed (row errors, or an unexpected failure)
 at either step. The check writes no case; the valid rows are kept as plain values
-(ImportJobRow) so the import inserts them without parsing or validating the file again:
-it re-checks only what can change in between (a reference taken since, an owner who lost
-the right to own cases). The import commits in chunks and is resumable: a chunk whose
-cases exist for the job is not inserted twice.
+(ImportJobRow: the case's values, its elements, parties and sources, with ids for users and
+producers) so the import inserts them without parsing or validating the file again: it
+re-checks only what can change in between (a reference taken since, an owner who lost the
+right to own cases, a producer removed from the registry). The import commits in chunks and
+is resumable: a chunk whose cases exist for the job is not inserted twice.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.utils import timezone
 from registry.models import Producer
 from registry.spreadsheets import spreadsheet_read
 from shipments.choices import IMPORT_RUNNING, ImportState
-from shipments.models import Case, ImportJob, ImportJobRow
+from shipments.models import Case, CaseParty, CaseSource, ImportJob, ImportJobRow
 from shipments.ports import reference_load
 from shipments.services._common import CASE_FIELDS, elements_known, owner_errors
 from shipments.services.cases import ValidCase
@@ -39,7 +40,18 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PLAIN_FIELDS = tuple(f for f in CASE_FIELDS if f not in ("producer", "owner"))
+PLAIN_FIELDS = tuple(f for f in CASE_FIELDS if f != "owner")
+# A kept party or source: these plain values, its producer's id and its position.
+PARTY_FIELDS = ("role", "name", "country", "uscc", "lei", "registry_number")
+SOURCE_FIELDS = (
+    "label",
+    "elements",
+    "plant_name",
+    "ore_category",
+    "production_year",
+    "evidence",
+    "note",
+)
 
 
 def _enqueue(task_name: str, job_id: int) -> None:
@@ -123,11 +135,25 @@ def _row_data(valid: ValidCase) -> dict:
         value = getattr(case, name)
         data[name] = value.isoformat() if hasattr(value, "isoformat") else value
     data["quantity_kg"] = str(case.quantity_kg)
-    data["producer_id"] = case.producer_id
     data["owner_id"] = case.owner_id
     data["elements"] = [[e.symbol, None if s is None else str(s)] for e, s in valid.pairs]
     data["watcher_ids"] = [u.pk for u in valid.watchers]
+    data["parties"] = [_kept(party, PARTY_FIELDS) for party in valid.parties]
+    data["sources"] = [_kept(source, SOURCE_FIELDS) for source in valid.sources]
     return data
+
+
+def _kept(row: CaseParty | CaseSource, names: tuple[str, ...]) -> dict:
+    return {
+        **{name: getattr(row, name) for name in names},
+        "producer_id": row.producer_id,
+        "position": row.position,
+    }
+
+
+def _producer_ids(data: dict) -> set[int]:
+    rows = (*data.get("parties", ()), *data.get("sources", ()))
+    return {row["producer_id"] for row in rows if row["producer_id"]}
 
 
 def import_job_check(*, job_id: int) -> ImportJob:
@@ -184,12 +210,24 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def _recheck(job: ImportJob, rows: list[tuple[int, dict]], users: dict) -> list[dict]:
+def _recheck(
+    job: ImportJob, rows: list[tuple[int, dict]], users: dict, producers: dict
+) -> list[dict]:
     """What can have changed since the check: references taken by other cases, owners who
-    may no longer own cases, watchers no longer active."""
+    may no longer own cases, watchers no longer active, plants removed from the registry."""
     errors: list[dict] = []
     taken = references_taken(d["reference"] for _, d in rows)
     for row, data in rows:
+        if "sources" not in data:
+            errors.append(
+                {
+                    "row": row,
+                    "field": "producer",
+                    "message": "This row was checked before cases had parties and sources; "
+                    "upload the file again.",
+                }
+            )
+            continue
         if data["reference"].lower() in taken:
             errors.append(
                 {
@@ -207,13 +245,22 @@ def _recheck(job: ImportJob, rows: list[tuple[int, dict]], users: dict) -> list[
             errors.append(
                 {"row": row, "field": "watchers", "message": "A watcher is no longer active."}
             )
+        gone = sorted(_producer_ids(data) - set(producers))
+        if gone:
+            errors.append(
+                {
+                    "row": row,
+                    "field": "sources",
+                    "message": "A plant or party this row names was removed from the "
+                    f"reference data since the check (producer id {', '.join(map(str, gone))}).",
+                }
+            )
     return errors
 
 
 def _valid_case(job, data: dict, users, producers, elements) -> ValidCase:
     case = Case(
         **{name: Case._meta.get_field(name).to_python(data[name]) for name in PLAIN_FIELDS},
-        producer=producers.get(data["producer_id"]) if data["producer_id"] else None,
         owner=users[data["owner_id"]],
         created_by=job.created_by,
     )
@@ -221,7 +268,25 @@ def _valid_case(job, data: dict, users, producers, elements) -> ValidCase:
         (elements[symbol.lower()], None if share is None else Decimal(share))
         for symbol, share in data["elements"]
     ]
-    return ValidCase(case=case, pairs=pairs, watchers=[users[u] for u in data["watcher_ids"]])
+    parties = [
+        CaseParty(**_fields(kept, PARTY_FIELDS), producer=producers.get(kept["producer_id"]))
+        for kept in data["parties"]
+    ]
+    sources = [
+        CaseSource(**_fields(kept, SOURCE_FIELDS), producer=producers.get(kept["producer_id"]))
+        for kept in data["sources"]
+    ]
+    return ValidCase(
+        case=case,
+        pairs=pairs,
+        watchers=[users[u] for u in data["watcher_ids"]],
+        parties=parties,
+        sources=sources,
+    )
+
+
+def _fields(kept: dict, names: tuple[str, ...]) -> dict:
+    return {name: kept[name] for name in (*names, "position")}
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
@@ -241,13 +306,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
     ]
     user_ids = {d["owner_id"] for _, d in rows} | {u for _, d in rows for u in d["watcher_ids"]}
     users = get_user_model().objects.filter(is_active=True).in_bulk(list(user_ids))
-    errors = _recheck(job, rows, users)
+    producers = Producer.objects.in_bulk(list(set().union(*(_producer_ids(d) for _, d in rows))))
+    errors = _recheck(job, rows, users, producers)
     if errors:
         _fail(
             job.pk, errors=errors[: settings.LODESTONE_IMPORT_MAX_ERRORS], error_count=len(errors)
         )
         return ImportJob.objects.get(pk=job.pk)
-    producers = Producer.objects.in_bulk(list({d["producer_id"] for _, d in rows} - {None}))
     elements = elements_known()
     reference = reference_load()
     _touch(job.pk, imported_rows=len(done))

@@ -20,14 +20,16 @@ from shipments.choices import TimelineKind
 from shipments.importing import (
     IGNORED_COLUMNS,
     IMPORT_COLUMNS,
+    OMITTED_COLUMN,
     REQUIRED_COLUMNS,
     ImportLookups,
     parse_row,
 )
-from shipments.models import Case, CaseElement, TimelineEvent
+from shipments.models import Case, CaseElement, CaseParty, CaseSource, TimelineEvent
 from shipments.ports import cases_assess
 from shipments.services._common import CASE_FIELDS, _display, elements_display
 from shipments.services.cases import ValidCase, case_validate
+from shipments.services.parties import parties_display, sources_display
 
 if TYPE_CHECKING:
     import tablib
@@ -93,7 +95,8 @@ def cases_check(
     report = ImportReport(dry_run=True)
     headers = _headers(dataset)
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-    unknown = [h for h in headers if h and h not in IMPORT_COLUMNS and h not in IGNORED_COLUMNS]
+    known = {*IMPORT_COLUMNS, *IGNORED_COLUMNS, OMITTED_COLUMN}
+    unknown = [h for h in headers if h and h not in known]
     if missing:
         report.errors.append(RowError(1, "header", f"Missing columns: {', '.join(missing)}."))
     if unknown:
@@ -114,7 +117,8 @@ def cases_check(
         if all(v in (None, "") for v in raw.values()):
             continue
         report.total_rows += 1
-        data, errors = parse_row(raw, lookups)
+        parsed = parse_row(raw, lookups)
+        errors = parsed.errors
         ref = str(raw.get("reference") or "").strip()
         if ref:
             if ref.lower() in seen:
@@ -125,10 +129,13 @@ def cases_check(
         if not errors:
             try:
                 valid = case_validate(
-                    actor=actor, existing_references=taken, known_elements=lookups.elements, **data
+                    actor=actor,
+                    existing_references=taken,
+                    known_elements=lookups.elements,
+                    **parsed.data,
                 )
             except ValidationError as exc:
-                errors = exc.message_dict
+                errors = parsed.columns_of(exc.message_dict)
             else:
                 report.created.append(valid.case.reference)
                 on_valid(index, valid)
@@ -148,8 +155,9 @@ def cases_insert_many(
     import_job: ImportJob | None = None,
     reference: object = None,  # from shipments.ports.reference_load
 ) -> list[Case]:
-    """Insert validated cases in bulk: rows, elements, watchers, a "created" timeline entry
-    each (who, and the import job), then one batch assessment (trigger "created")."""
+    """Insert validated cases in bulk: rows, elements, parties, sources, watchers, a
+    "created" timeline entry each (who, and the import job), then one batch assessment
+    (trigger "created")."""
     cases = [v.case for v in valid]
     for case in cases:
         case.import_job = import_job
@@ -162,6 +170,11 @@ def cases_insert_many(
         ],
         batch_size=1000,
     )
+    for v in valid:
+        for row in (*v.parties, *v.sources):
+            row.case = v.case
+    CaseParty.objects.bulk_create([p for v in valid for p in v.parties], batch_size=1000)
+    CaseSource.objects.bulk_create([s for v in valid for s in v.sources], batch_size=1000)
     through = Case.watchers.through
     through.objects.bulk_create(
         [through(case_id=v.case.pk, user_id=u.pk) for v in valid for u in v.watchers],
@@ -179,6 +192,8 @@ def cases_insert_many(
                 data={
                     "fields": {name: _display(v.case, name) for name in CASE_FIELDS},
                     "elements": elements_display((e.symbol, s) for e, s in v.pairs),
+                    "parties": parties_display(v.parties),
+                    "sources": sources_display(v.sources),
                     "import_job": job_id,
                 },
             )

@@ -4,7 +4,7 @@ import pytest
 import tablib
 
 from shipments.importing import IMPORT_COLUMNS
-from shipments.models import Case, TimelineEvent
+from shipments.models import Case, CaseSource, TimelineEvent
 from shipments.services import cases_import
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,6 @@ GOOD = {
     "reference": "IMP-001",
     "buyer": "Example Motors GmbH",
     "exporter": "Baotou Export Co.",
-    "producer": "",
     "supplier_text": "",
     "product_form": "oxide",
     "elements": "Nd:75, Pr:25",
@@ -41,18 +40,17 @@ def dataset(*rows: dict) -> tablib.Dataset:
     return data
 
 
-def test_a_producer_can_be_named_by_one_of_its_aliases(officer, producer):
+def test_a_plant_can_be_named_by_one_of_its_aliases(officer, producer):
     producer.aliases = ["Baotou Huamei", "包头华美"]
     producer.save()
     rows = [
-        {**GOOD, "producer": "baotou huamei"},
-        {**GOOD, "reference": "IMP-2", "producer": "包头华美"},
+        {**GOOD, "source_1_elements": "Nd Pr", "source_1_plant": "baotou huamei"},
+        {**GOOD, "reference": "IMP-2", "producer": "包头华美"},  # the deprecated column
     ]
     report = cases_import(actor=officer, dataset=dataset(*rows), dry_run=False)
     assert report.ok, report.errors
-    assert {c.producer for c in Case.objects.filter(reference__in=["IMP-001", "IMP-2"])} == {
-        producer
-    }
+    sources = CaseSource.objects.filter(case__reference__in=["IMP-001", "IMP-2"])
+    assert [(s.producer, set(s.elements)) for s in sources] == [(producer, {"Nd", "Pr"})] * 2
 
 
 def test_a_valid_file_imports_every_row_through_case_create(officer, producer, second_officer):
@@ -64,7 +62,7 @@ def test_a_valid_file_imports_every_row_through_case_create(officer, producer, s
     assert report.ok, report.errors
     assert report.created == ["IMP-001", "IMP-002"]
     first = Case.objects.get(reference="IMP-001")
-    assert first.producer == producer
+    assert [s.producer for s in first.sources.all()] == [producer]
     assert first.owner == second_officer
     assert first.destination == "DE"
     assert first.planned_ship_date == dt.date(2026, 12, 15)

@@ -118,7 +118,7 @@ def test_a_reference_taken_between_check_and_import_fails_the_import_and_changes
     upload = SimpleUploadedFile("c.csv", dataset(*rows(5)).export("csv").encode())
     job = import_job_create(actor=officer, file=upload)
     import_job_check(job_id=job.pk)
-    data, _ = parse_row({**GOOD, "reference": "bulk-00003"})
+    data = parse_row({**GOOD, "reference": "bulk-00003"}).data
     case_create(actor=officer, **data)
     import_job_confirm(job=job, actor=officer)
     job = import_job_run(job_id=job.pk)
@@ -156,7 +156,7 @@ def _kept(reference: str) -> dict:
     from shipments.services import case_validate
     from shipments.services.import_jobs import _row_data
 
-    data, _ = parse_row({**GOOD, "reference": reference})
+    data = parse_row({**GOOD, "reference": reference}).data
     actor = get_user_model().objects.get(username="olga")
     return _row_data(case_validate(actor=actor, existing_references=set(), **data))
 
