@@ -328,7 +328,8 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-013",
-        "title": "End user resembling a listed party",
+        "title": "End user on the Unreliable Entity List, bought through a distributor",
+        "buyer": "Great Lakes Magnet Distribution Inc.",
         "exporter": MAGNET,
         "sources": [_ndpr()],
         "form": "magnet",
