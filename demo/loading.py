@@ -184,12 +184,14 @@ def case_parties(spec: dict) -> list[dict]:
     holder = spec.get("holder", spec["exporter"] if spec["lic"] in _LICENSED else None)
     if holder:
         record = _registry(holder)
+        same = holder == spec["exporter"]
+        uscc = exporter_uscc if same else record.uscc if record else ""
         parties.append(
             {
                 "role": "licence_holder",
                 "name": holder,
                 "country": "CN",
-                "uscc": record.uscc if record else parties[1]["uscc"],
+                "uscc": uscc,
                 "producer": record,
             }
         )
