@@ -1,7 +1,17 @@
-"""The demo book: users, and ~40 shipment cases of a magnet buyer, as plain data.
+"""The demo book of a magnet buyer: users, and 51 shipment cases, as plain data.
 
-Each case: the fields for case_create plus "docs" (FULL, BASIC, or a list of doc types),
-"expired" (doc types whose copy expired), "status" ((status, reason) steps).
+Each case: the case fields for case_create, its parties and upstream sources (below), plus
+"docs" (FULL, BASIC, or a list of doc types), "expired" (doc types whose copy expired) and
+"status" ((status, reason) steps). demo/loading.py turns a spec into service calls.
+
+Parties. "exporter" names the exporter (a registry producer by English name: its registry
+record and USCC come with it); "buyer" (default: the end user), "eu" (the end user),
+"consignee"; "*_country" (default: the destination; the exporter: CN); "holder" is the
+licence holder (default: the exporter when a licence was applied for; None: not recorded);
+"via" lists intermediaries as (role, name, country, 17-character USCC body or "").
+
+Sources. "sources" lists upstream sources made with `source()`: the plant is a registry
+producer (by English name) or, with `typed=`, a plant the registry does not know.
 """
 
 from __future__ import annotations
@@ -21,41 +31,110 @@ USERS = [
     ("admin", None, {"is_staff": True, "is_superuser": True, "first_name": "Ada"}),
 ]
 
-# Demo producers from demo.registry (matched by English name; missing ones mean "not declared").
+# Upstream plants. Real group plants (load_reference_data; on the shipped reported list and
+# on every demo list):
+HUAMEI = "Baotou Huamei Rare Earth Hi-Tech"  # China Northern
+HEFA = "Inner Mongolia Baotou Steel Hefa Rare Earth"  # China Northern
+GOLDEN_DRAGON = "Fujian Golden Dragon Rare Earth"  # Xiamen Tungsten, now China Rare Earth Group
+# Invented plants (demo.registry):
 NORTH_1 = "Baotou Demo Rare Earth Separation Plant No. 1"
 NORTH_2 = "Baotou Demo Rare Earth Separation Plant No. 2"  # suspended on the 2026 list
-NORTH_METAL = "Inner Mongolia Demo RE Metals"
-GANZHOU = "Ganzhou Demo Ionic Separation Co."
+GANZHOU = "Ganzhou Demo Ionic Separation Co."  # China Rare Earth Group, ionic
 LONGYAN = "Longyan Demo Separation Plant (formerly Xiamen Tungsten)"  # removed in 2026
 MINE = "Ganzhou Demo Ion-Adsorption Mine"
-MAGNET = "Ningbo Demo Magnetics Co."  # a magnet maker, not an approved producer
-TRADER = "Shanghai Demo Rare Earth Trading Co."  # a trader: not on any list
+
+# Exporters and processors: parties, not quota holders. Invented ones carry a demo USCC.
+MAGNET = "Ningbo Demo Magnetics Co."
+MAGNET_GZ = "Ganzhou Demo Magnet Materials Co."
+MAGNET_BT = "Baotou Demo Permanent Magnet Co."
+NORTH_METAL = "Inner Mongolia Demo RE Metals"  # a metal smelter of the Northern group
+TRADER = "Shanghai Demo Rare Earth Trading Co."
+# Real magnet makers (general licences of 2025-12-02); the demo knows no USCC for them.
+JL_MAG = "JL Mag Rare-Earth"
+YUNSHENG = "Ningbo Yunsheng"
+SAN_HUAN = "Beijing Zhong Ke San Huan High-Tech"
+# Not in the registry at all: a party only.
+SC_MAKER = "Hunan Demo Scandium Materials Co."
+SC_MAKER_USCC = "91430100MA4DEMO11"
+
+# Intermediaries: (role, name, country, USCC body).
+FORWARDER_CN = ("forwarder", "Ningbo Demo Freight Forwarding Co.", "CN", "91330200MA2DEMO12")
+FORWARDER_DE = ("forwarder", "Hamburg Demo Logistics GmbH", "DE", "")
+FORWARDER_NL = ("forwarder", "Rotterdam Demo Forwarding BV", "NL", "")
+TRADER_CN = ("trader", TRADER, "CN", "91310000MA1DEMO08")
+TRADER_HK = ("trader", "Hong Kong Demo Metals Trading Ltd", "HK", "")
+# On the demo screening list (demo.registry): screening reaches every role.
+LISTED_FORWARDER = ("forwarder", "Caspian Bridge Logistics FZE", "AE", "")
+
+# Evidence of a source (document types of CaseSource.evidence).
+DECLARED = ["supplier_declaration", "invoice"]
+ORIGIN = ["certificate_of_origin", "invoice"]
+TRACED = ["supplier_declaration", "traceability_record"]
 
 FULL = "full"  # every document the pathway requires
 BASIC = "basic"  # contract, end-user and end-use certificates
 
-# Each case: the fields for case_create plus "docs" (FULL, BASIC, or a list of doc types),
-# "expired" (doc types whose copy expired), "status" ((status, reason) steps), "owner".
+
+def source(
+    label: str,
+    elements: str,
+    plant: str = "",
+    *,
+    ore: str = "",
+    year: int | None = None,
+    evidence: list[str] | None = None,
+    typed: str = "",
+    note: str = "",
+) -> dict[str, Any]:
+    """An upstream source: `plant` a registry producer's English name, or `typed` a plant
+    the registry does not know."""
+    return {
+        "label": label,
+        "elements": elements.split(),
+        "plant": plant,
+        "plant_name": typed,
+        "ore_category": ore,
+        "production_year": year,
+        "evidence": list(evidence or []),
+        "note": note,
+    }
+
+
+def _ndpr(plant: str = HUAMEI, year: int = 2026, evidence: list[str] | None = DECLARED):
+    return source("NdPr", "Nd Pr", plant, ore="light", year=year, evidence=evidence)
+
+
 CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-001",
-        "title": "NdPr oxide from an approved Northern plant",
-        "producer": NORTH_1,
-        "form": "oxide",
-        "el": {"Nd": 75, "Pr": 25},
-        "hs": "2846901999",
-        "qty": 20000,
+        "title": "Tb-NdFeB magnets from a magnet maker, both sources evidenced, general licence",
+        "exporter": MAGNET,
+        "via": [FORWARDER_CN],
+        "sources": [
+            _ndpr(),
+            source("Tb", "Tb", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN),
+        ],
+        "form": "magnet",
+        "el": {"Nd": 29, "Pr": 7, "Tb": 1},
+        "hs": "8505111000",
+        "qty": 8000,
         "dest": "DE",
         "use": "automotive",
         "eu": "Stuttgart Drive Systems GmbH",
+        "eu_registry": "HRB 700001 (Amtsgericht Stuttgart, demo)",
         "ship": D(2026, 12, 15),
-        "lic": "not_required",
-        "docs": BASIC,
+        "lic": "granted",
+        "general": True,
+        "lic_no": "MOFCOM-GL-2026-0112",
+        "applied": D(2026, 1, 12),
+        "valid": D(2027, 1, 31),
+        "docs": BASIC + "+licence",
     },
     {
         "ref": "DEMO-002",
         "title": "Dy oxide, licence granted, full file",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Dy", "Dy", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
         "form": "oxide",
         "el": {"Dy": 99.5},
         "hs": "2846901993",
@@ -72,8 +151,10 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-003",
-        "title": "Dy oxide from an unlisted trader",
-        "producer": TRADER,
+        "title": "Dy oxide through two traders, plant named but not evidenced",
+        "exporter": TRADER,
+        "via": [TRADER_HK],
+        "sources": [source("Dy", "Dy", GANZHOU, ore="ionic")],
         "form": "oxide",
         "el": {"Dy": 99.5},
         "hs": "2846901993",
@@ -85,12 +166,13 @@ CASES: list[dict[str, Any]] = [
         "lic": "applied",
         "applied": D(2026, 10, 1),
         "docs": BASIC,
-        "supplier": "Trader says the oxide comes from 'a Ganzhou plant'",
+        "supplier": "Trader says the oxide comes from a Ganzhou plant; no paper yet",
     },
     {
         "ref": "DEMO-004",
         "title": "Tb metal, licence applied 10 working days before shipping",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Tb", "Tb", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
         "form": "metal",
         "el": {"Tb": 99.9},
         "hs": "2805301300",
@@ -105,8 +187,9 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-005",
-        "title": "Dy metal, licence denied",
-        "producer": GANZHOU,
+        "title": "Dy metal from a metal smelter, licence denied",
+        "exporter": NORTH_METAL,
+        "sources": [source("Dy", "Dy", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "metal",
         "el": {"Dy": 99.9},
         "hs": "2805301200",
@@ -122,8 +205,9 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-006",
-        "title": "NdFeB magnets without Dy",
-        "producer": MAGNET,
+        "title": "NdPr magnets, upstream source named but not evidenced",
+        "exporter": MAGNET,
+        "sources": [_ndpr(evidence=None)],
         "form": "magnet",
         "el": {"Nd": 29, "Pr": 7},
         "hs": "8505111000",
@@ -134,12 +218,17 @@ CASES: list[dict[str, Any]] = [
         "ship": D(2026, 12, 5),
         "lic": "not_required",
         "docs": BASIC,
-        "supplier": "Magnet maker; oxide from Northern",
+        "supplier": "Magnet maker names Baotou Huamei; declaration promised",
     },
     {
         "ref": "DEMO-007",
-        "title": "NdFeB magnets with Dy",
-        "producer": MAGNET,
+        "title": "Dy-NdFeB magnets, licence applied, file incomplete",
+        "exporter": MAGNET_GZ,
+        "via": [FORWARDER_DE],
+        "sources": [
+            _ndpr(HEFA),
+            source("Dy", "Dy", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN),
+        ],
         "form": "magnet",
         "el": {"Nd": 27, "Pr": 6, "Dy": 4},
         "hs": "8505111000",
@@ -155,7 +244,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-008",
         "title": "Ho oxide shipping before 2026-11-10",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Ho", "Ho", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Ho": 99.9},
         "hs": "2846901992",
@@ -171,7 +261,9 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-009",
         "title": "Ho oxide shipping after 2026-11-10",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "via": [FORWARDER_NL],
+        "sources": [source("Ho", "Ho", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Ho": 99.9},
         "hs": "2846901992",
@@ -185,25 +277,27 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-010",
-        "title": "SmCo magnet material",
-        "producer": MAGNET,
+        "title": "Sm-Co magnets, Sm from a Northern plant (light ore declared)",
+        "exporter": MAGNET_BT,
+        "sources": [source("Sm", "Sm", HUAMEI, ore="light", year=2026, evidence=TRACED)],
         "form": "magnet",
         "el": {"Sm": 25},
         "hs": "8505111000",
         "qty": 900,
         "dest": "FR",
-        "use": "aerospace",
+        "use": "industrial",
         "eu": "Toulouse Actuation SAS",
         "ship": D(2026, 12, 30),
-        "lic": "applied",
-        "applied": D(2026, 9, 22),
-        "docs": FULL,
-        "expired": ["end_user_certificate"],
+        "lic": "granted",
+        "lic_no": "MOFCOM-DU-2026-039915",
+        "applied": D(2026, 8, 20),
+        "valid": D(2027, 8, 19),
+        "docs": FULL + "+licence",
     },
     {
         "ref": "DEMO-011",
         "title": "NdFeB magnet preparation technology",
-        "producer": MAGNET,
+        "exporter": MAGNET,
         "form": "technology",
         "el": {"Nd": None, "Dy": None},
         "hs": "",
@@ -218,7 +312,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-012",
         "title": "Tb oxide for a military end use",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Tb", "Tb", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
         "form": "oxide",
         "el": {"Tb": 99.9},
         "hs": "2846901993",
@@ -233,8 +328,10 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-013",
-        "title": "End user resembling a listed party",
-        "producer": MAGNET,
+        "title": "End user on the Unreliable Entity List, bought through a distributor",
+        "buyer": "Great Lakes Magnet Distribution Inc.",
+        "exporter": MAGNET,
+        "sources": [_ndpr()],
         "form": "magnet",
         "el": {"Nd": 30, "Pr": 7},
         "hs": "8505111000",
@@ -249,7 +346,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-014",
         "title": "Consignee on the demo screening list",
-        "producer": NORTH_1,
+        "exporter": NORTH_1,
+        "sources": [_ndpr(NORTH_1)],
         "form": "oxide",
         "el": {"Nd": 75, "Pr": 25},
         "hs": "2846901999",
@@ -265,7 +363,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-015",
         "title": "Ce oxide polishing powder",
-        "producer": NORTH_1,
+        "exporter": NORTH_1,
+        "sources": [source("Ce", "Ce", NORTH_1, ore="light", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Ce": 99},
         "hs": "2846901999",
@@ -280,7 +379,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-016",
         "title": "La oxide for FCC catalysts (2025, closed)",
-        "producer": NORTH_1,
+        "exporter": NORTH_1,
+        "sources": [source("La", "La", NORTH_1, ore="light", year=2025, evidence=DECLARED)],
         "form": "oxide",
         "el": {"La": 99},
         "hs": "2846901999",
@@ -296,7 +396,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-017",
         "title": "Y oxide, licence expiring before the ship date",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Y", "Y", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
         "form": "oxide",
         "el": {"Y": 99.99},
         "hs": "2846901993",
@@ -314,7 +415,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-018",
         "title": "NdPr oxide from a suspended plant",
-        "producer": NORTH_2,
+        "exporter": NORTH_2,
+        "sources": [_ndpr(NORTH_2)],
         "form": "oxide",
         "el": {"Nd": 75, "Pr": 25},
         "hs": "2846901999",
@@ -329,7 +431,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-019",
         "title": "Gd oxide from a removed plant",
-        "producer": LONGYAN,
+        "exporter": LONGYAN,
+        "sources": [source("Gd", "Gd", LONGYAN, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Gd": 99.9},
         "hs": "2846901930",
@@ -344,24 +447,36 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-020",
-        "title": "Producer not declared",
-        "producer": None,
-        "form": "oxide",
-        "el": {"Nd": 70, "Pr": 30},
-        "hs": "2846901999",
+        "title": "NdPr magnets, no upstream source declared",
+        "exporter": MAGNET_GZ,
+        "form": "magnet",
+        "el": {"Nd": 30, "Pr": 8},
+        "hs": "8505111000",
         "qty": 5000,
         "dest": "IN",
         "use": "automotive",
         "eu": "Pune Electric Drives Pvt Ltd",
         "ship": D(2026, 12, 23),
         "lic": "not_required",
-        "docs": ["contract"],
-        "supplier": "Supplier declined to name the separation plant",
+        "docs": BASIC,
+        "supplier": "Magnet maker declined to name the separation plant",
     },
     {
         "ref": "DEMO-021",
-        "title": "Sc oxide, end-user certificate missing",
-        "producer": GANZHOU,
+        "title": "Sc oxide from a by-product source, end-user certificate missing",
+        "exporter": SC_MAKER,
+        "exporter_uscc": SC_MAKER_USCC,
+        "sources": [
+            source(
+                "Sc",
+                "Sc",
+                typed="Hunan Demo Titanium Dioxide Works",
+                ore="by_product",
+                year=2026,
+                evidence=DECLARED,
+                note="Recovered from titanium dioxide waste acid",
+            )
+        ],
         "form": "oxide",
         "el": {"Sc": 99.99},
         "hs": "2846901980",
@@ -383,7 +498,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-022",
         "title": "Lu oxide, end-use certificate expired",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Lu", "Lu", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
         "form": "oxide",
         "el": {"Lu": 99.99},
         "hs": "2846901993",
@@ -401,8 +517,9 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-023",
-        "title": "NdPr metal for magnet alloy",
-        "producer": NORTH_METAL,
+        "title": "NdPr metal for magnet alloy, from a metal smelter",
+        "exporter": NORTH_METAL,
+        "sources": [_ndpr(NORTH_1)],
         "form": "metal",
         "el": {"Nd": 75, "Pr": 25},
         "hs": "2805301100",
@@ -418,7 +535,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-024",
         "title": "Sm oxide, on hold for the buyer",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Sm", "Sm", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Sm": 99.5},
         "hs": "2846901940",
@@ -434,7 +552,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-025",
         "title": "Er oxide for fibre amplifiers",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Er", "Er", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Er": 99.9},
         "hs": "2846901920",
@@ -448,8 +567,10 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-026",
-        "title": "Dy-Fe alloy",
-        "producer": NORTH_METAL,
+        "title": "Dy-Fe alloy, licence held by a trader, not the exporter",
+        "exporter": NORTH_METAL,
+        "holder": TRADER,
+        "sources": [source("Dy", "Dy", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
         "form": "alloy",
         "el": {"Dy": 80},
         "hs": "",
@@ -465,7 +586,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-027",
         "title": "Tb sputtering target for chips",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Tb", "Tb", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
         "form": "target",
         "el": {"Tb": 99.99},
         "hs": "3824999922",
@@ -480,8 +602,9 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-028",
-        "title": "Ionic ore concentrate",
-        "producer": MINE,
+        "title": "Ionic ore concentrate from a group mine",
+        "exporter": MINE,
+        "sources": [source("Ionic REO", "Y Dy Nd", MINE, ore="ionic", year=2026, evidence=TRACED)],
         "form": "ore",
         "el": {"Y": 30, "Dy": 3, "Nd": 15},
         "hs": "2530902000",
@@ -496,7 +619,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-029",
         "title": "NdPr oxide (2025, closed)",
-        "producer": NORTH_1,
+        "exporter": NORTH_1,
+        "sources": [_ndpr(NORTH_1, year=2025)],
         "form": "oxide",
         "el": {"Nd": 75, "Pr": 25},
         "hs": "2846901999",
@@ -511,8 +635,12 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-030",
-        "title": "NdFeB magnets (2025, closed)",
-        "producer": MAGNET,
+        "title": "Dy-NdFeB magnets from a real general-licence maker (2025, closed)",
+        "exporter": JL_MAG,
+        "sources": [
+            _ndpr(year=2025),
+            source("Dy", "Dy", GOLDEN_DRAGON, ore="ionic", year=2025, evidence=ORIGIN),
+        ],
         "form": "magnet",
         "el": {"Nd": 29, "Pr": 7, "Dy": 2},
         "hs": "8505111000",
@@ -531,7 +659,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-031",
         "title": "Ce-La mischmetal",
-        "producer": NORTH_METAL,
+        "exporter": NORTH_METAL,
+        "sources": [source("CeLa", "Ce La", NORTH_1, ore="light", year=2026, evidence=DECLARED)],
         "form": "metal",
         "el": {"Ce": 65, "La": 35},
         "hs": "2805301990",
@@ -546,7 +675,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-032",
         "title": "Pr oxide for pigments",
-        "producer": NORTH_1,
+        "exporter": NORTH_1,
+        "sources": [source("Pr", "Pr", NORTH_1, ore="light", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Pr": 99},
         "hs": "2846901999",
@@ -561,7 +691,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-033",
         "title": "Nd metal (general licence)",
-        "producer": NORTH_METAL,
+        "exporter": NORTH_METAL,
+        "sources": [source("Nd", "Nd", NORTH_1, ore="light", year=2026, evidence=DECLARED)],
         "form": "metal",
         "el": {"Nd": 99.5},
         "hs": "2805301100",
@@ -569,6 +700,7 @@ CASES: list[dict[str, Any]] = [
         "dest": "DE",
         "use": "automotive",
         "eu": "Stuttgart Drive Systems GmbH",
+        "eu_registry": "HRB 700001 (Amtsgericht Stuttgart, demo)",
         "ship": D(2026, 12, 16),
         "lic": "granted",
         "general": True,
@@ -580,7 +712,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-034",
         "title": "Gd oxide, licence not applied",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Gd", "Gd", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Gd": 99.9},
         "hs": "2846901930",
@@ -595,7 +728,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-035",
         "title": "Yb oxide for lasers",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Yb", "Yb", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Yb": 99.9},
         "hs": "2846901970",
@@ -609,8 +743,12 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-036",
-        "title": "NdFeB magnets for drones",
-        "producer": MAGNET,
+        "title": "Dy-NdFeB magnets for US military drones",
+        "exporter": MAGNET,
+        "sources": [
+            _ndpr(),
+            source("Dy", "Dy", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN),
+        ],
         "form": "magnet",
         "el": {"Nd": 28, "Pr": 6, "Dy": 3},
         "hs": "8505111000",
@@ -625,11 +763,12 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-037",
-        "title": "La-Ce oxide, small lot",
-        "producer": NORTH_1,
+        "title": "La-Ce oxide declared under the medium-heavy HS line",
+        "exporter": NORTH_1,
+        "sources": [source("LaCe", "La Ce", NORTH_1, ore="light", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"La": 60, "Ce": 40},
-        "hs": "2846901999",
+        "hs": "2846901992",
         "qty": 800,
         "dest": "PL",
         "use": "industrial",
@@ -641,7 +780,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-038",
         "title": "Eu oxide for phosphors",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Eu", "Eu", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
         "form": "oxide",
         "el": {"Eu": 99.99},
         "hs": "2846901999",
@@ -656,7 +796,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-039",
         "title": "NdPr oxide, no ship date yet",
-        "producer": NORTH_1,
+        "exporter": NORTH_1,
+        "sources": [_ndpr(NORTH_1)],
         "form": "oxide",
         "el": {"Nd": 75, "Pr": 25},
         "hs": "2846901999",
@@ -671,7 +812,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-040",
         "title": "Dy oxide, 2025 shipment held by customs",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("Dy", "Dy", GANZHOU, ore="ionic", year=2025, evidence=ORIGIN)],
         "form": "oxide",
         "el": {"Dy": 99.5},
         "hs": "2846901993",
@@ -693,7 +835,8 @@ CASES: list[dict[str, Any]] = [
     {
         "ref": "DEMO-041",
         "title": "NdPr oxide shipped in 2024, under a published quota year",
-        "producer": GANZHOU,
+        "exporter": GANZHOU,
+        "sources": [source("NdPr", "Nd Pr", GANZHOU, ore="ionic", year=2024, evidence=ORIGIN)],
         "form": "oxide",
         "el": {"Nd": 75, "Pr": 25},
         "hs": "2846901999",
@@ -708,6 +851,236 @@ CASES: list[dict[str, Any]] = [
             ("cleared", "All checks passed before shipment"),
             ("closed", "Shipped 2024-10-18; delivered"),
         ],
+    },
+    {
+        "ref": "DEMO-042",
+        "title": "Dy-NdFeB magnets, Dy from a plant on no approved list",
+        "exporter": MAGNET_GZ,
+        "sources": [
+            _ndpr(HEFA),
+            source(
+                "Dy",
+                "Dy",
+                typed="Xunwu Demo Private Separation Works",
+                ore="ionic",
+                year=2026,
+                evidence=["supplier_declaration"],
+                note="Named by the magnet maker's purchasing department",
+            ),
+        ],
+        "form": "magnet",
+        "el": {"Nd": 28, "Pr": 6, "Dy": 4},
+        "hs": "8505111000",
+        "qty": 2500,
+        "dest": "SE",
+        "use": "automotive",
+        "eu": "Göteborg Traction AB",
+        "ship": D(2027, 1, 22),
+        "lic": "granted",
+        "lic_no": "MOFCOM-DU-2026-044310",
+        "applied": D(2026, 9, 7),
+        "valid": D(2027, 9, 6),
+        "docs": FULL + "+licence",
+    },
+    {
+        "ref": "DEMO-043",
+        "title": "Tb-Dy magnets, Tb and Dy separated from imported ore",
+        "exporter": MAGNET_GZ,
+        "via": [TRADER_CN],
+        "sources": [
+            _ndpr(),
+            source(
+                "TbDy",
+                "Tb Dy",
+                GANZHOU,
+                ore="imported",
+                year=2026,
+                evidence=ORIGIN,
+                note="Ion-adsorption concentrate imported from Myanmar, separated in Ganzhou",
+            ),
+        ],
+        "form": "magnet",
+        "el": {"Nd": 27, "Pr": 6, "Tb": 1, "Dy": 3},
+        "hs": "8505111000",
+        "qty": 3000,
+        "dest": "FR",
+        "use": "automotive",
+        "eu": "Lyon E-Motion SAS",
+        "ship": D(2027, 1, 28),
+        "lic": "granted",
+        "lic_no": "MOFCOM-DU-2026-045021",
+        "applied": D(2026, 9, 14),
+        "valid": D(2027, 9, 13),
+        "docs": FULL + "+licence",
+    },
+    {
+        "ref": "DEMO-044",
+        "title": "Sc oxide for fuel cells, by-product source, licence granted",
+        "exporter": SC_MAKER,
+        "exporter_uscc": SC_MAKER_USCC,
+        "sources": [
+            source(
+                "Sc",
+                "Sc",
+                typed="Hunan Demo Titanium Dioxide Works",
+                ore="by_product",
+                year=2026,
+                evidence=TRACED,
+                note="Recovered from titanium dioxide waste acid",
+            )
+        ],
+        "form": "oxide",
+        "el": {"Sc": 99.9},
+        "hs": "2846901980",
+        "qty": 40,
+        "dest": "JP",
+        "use": "industrial",
+        "eu": "Yokohama Solid Oxide Cells KK",
+        "ship": D(2027, 1, 19),
+        "lic": "granted",
+        "lic_no": "MOFCOM-DU-2026-040588",
+        "applied": D(2026, 8, 24),
+        "valid": D(2027, 8, 23),
+        "docs": FULL + "+licence",
+    },
+    {
+        "ref": "DEMO-045",
+        "title": "NdPr magnets from a real maker whose USCC is not on file",
+        "exporter": SAN_HUAN,
+        "via": [FORWARDER_NL],
+        "sources": [_ndpr(HEFA)],
+        "form": "magnet",
+        "el": {"Nd": 30, "Pr": 7},
+        "hs": "8505111000",
+        "qty": 2000,
+        "dest": "NL",
+        "use": "industrial",
+        "eu": "Eindhoven Servo Motors BV",
+        "ship": D(2027, 1, 14),
+        "lic": "not_required",
+        "docs": BASIC,
+    },
+    {
+        "ref": "DEMO-046",
+        "title": "Tb-NdFeB magnets for a buyer on the Export Control Control List",
+        "buyer": "General Dynamics Corporation",
+        "exporter": MAGNET,
+        "via": [FORWARDER_CN],
+        "sources": [
+            _ndpr(),
+            source("Tb", "Tb", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN),
+        ],
+        "form": "magnet",
+        "el": {"Nd": 29, "Pr": 7, "Tb": 1},
+        "hs": "8505111000",
+        "qty": 1500,
+        "dest": "US",
+        "use": "industrial",
+        "eu": "Keystone Servo Drives Inc.",
+        "ship": D(2027, 2, 10),
+        "lic": "applied",
+        "applied": D(2026, 11, 25),
+        "docs": FULL,
+    },
+    {
+        "ref": "DEMO-047",
+        "title": "NdPr magnets routed through a listed freight forwarder",
+        "exporter": MAGNET_BT,
+        "via": [LISTED_FORWARDER],
+        "sources": [_ndpr(HEFA)],
+        "form": "magnet",
+        "el": {"Nd": 30, "Pr": 7},
+        "hs": "8505111000",
+        "qty": 1800,
+        "dest": "AE",
+        "use": "industrial",
+        "eu": "Jebel Ali Motor Rewinds LLC",
+        "ship": D(2027, 1, 12),
+        "lic": "not_required",
+        "docs": BASIC,
+    },
+    {
+        "ref": "DEMO-048",
+        "title": "NdFeB magnets for delivery to the DPRK through a border trader",
+        "buyer": "Ryugyong Demo Trading Corporation",
+        "exporter": MAGNET_BT,
+        "via": [("trader", "Dandong Demo Border Trading Co.", "CN", "91210600MA0DEMO13")],
+        "sources": [_ndpr(HEFA)],
+        "form": "magnet",
+        "el": {"Nd": 30, "Pr": 7},
+        "hs": "8505111000",
+        "qty": 600,
+        "dest": "KP",
+        "use": "industrial",
+        "eu": "Pyongyang Demo Electric Motor Factory",
+        "ship": D(2027, 1, 5),
+        "lic": "not_required",
+        "docs": BASIC,
+    },
+    {
+        "ref": "DEMO-049",
+        "title": "NdFeB magnets shipped in 2024 (closed)",
+        "exporter": YUNSHENG,
+        "sources": [_ndpr(GOLDEN_DRAGON, year=2024, evidence=ORIGIN)],
+        "form": "magnet",
+        "el": {"Nd": 30, "Pr": 7},
+        "hs": "8505111000",
+        "qty": 2200,
+        "dest": "JP",
+        "use": "automotive",
+        "eu": "Nagoya Motor Components KK",
+        "ship": D(2024, 9, 12),
+        "lic": "not_required",
+        "docs": BASIC,
+        "status": [("cleared", "Released on 2024-09-13"), ("closed", "Delivered")],
+    },
+    {
+        "ref": "DEMO-050",
+        "title": "Dy oxide shipped in 2024, before licensing (closed)",
+        "exporter": GANZHOU,
+        "sources": [source("Dy", "Dy", GANZHOU, ore="ionic", year=2024, evidence=ORIGIN)],
+        "form": "oxide",
+        "el": {"Dy": 99.5},
+        "hs": "2846901993",
+        "qty": 300,
+        "dest": "DE",
+        "use": "automotive",
+        "eu": "Bavaria Servo GmbH",
+        "ship": D(2024, 11, 20),
+        "lic": "not_required",
+        "docs": BASIC,
+        "status": [("cleared", "Shipped 2024-11-21"), ("closed", "Delivered")],
+    },
+    {
+        "ref": "DEMO-051",
+        "title": "Sc metal from bauxite residue for alloy research, general licence",
+        "exporter": SC_MAKER,
+        "exporter_uscc": SC_MAKER_USCC,
+        "sources": [
+            source(
+                "Sc",
+                "Sc",
+                typed="Guangxi Demo Alumina Refinery",
+                ore="by_product",
+                year=2026,
+                evidence=ORIGIN,
+                note="Recovered from bauxite residue (red mud)",
+            )
+        ],
+        "form": "metal",
+        "el": {"Sc": 99.5},
+        "hs": "2805301800",
+        "qty": 5,
+        "dest": "JP",
+        "use": "research",
+        "eu": "Sendai Light Alloys Institute",
+        "ship": D(2027, 2, 3),
+        "lic": "granted",
+        "general": True,
+        "lic_no": "MOFCOM-GL-2026-0187",
+        "applied": D(2026, 2, 2),
+        "valid": D(2027, 6, 30),
+        "docs": BASIC + "+licence",
     },
 ]
 

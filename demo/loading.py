@@ -16,14 +16,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from demo.cases import BASIC, CASES, EXPIRED_ON, FULL, USERS, VALID_UNTIL
-from demo.registry import load_registry_demo
+from demo.registry import demo_uscc, load_registry_demo
 from method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
 from registry.loading import load_reference_data
 from registry.models import Element, Producer, WatchList, WatchListEntry
 from registry.services import watch_list_entry_upsert
 from shipments.choices import DocumentType, ImportState
 from shipments.importing import IMPORT_COLUMNS
-from shipments.models import Case, ImportJob
+from shipments.models import HEADLINE_ROLES, Case, ImportJob
 from shipments.services import (
     case_create,
     case_document_add,
@@ -106,15 +106,17 @@ def reference_change_load(*, staff) -> None:
 
 def case_load(*, spec: dict, owner, users: dict, index: int) -> Case:
     """One demo case from its spec (demo/cases.py), through the shipments services."""
-    producer = Producer.objects.filter(name_en=spec["producer"]).first()
+    parties = case_parties(spec)
+    headline = {p["role"]: p["name"] for p in parties if p["role"] in HEADLINE_ROLES}
     case = case_create(
         actor=owner,
         reference=spec["ref"],
-        buyer=spec.get("buyer") or spec["eu"],
-        exporter=(producer.name_en if producer else "Shanghai Demo Rare Earth Trading Co.")
-        if spec["form"] != "magnet"
-        else "Ningbo Demo Magnetics Co.",
-        producer=producer,
+        buyer=headline["buyer"],
+        exporter=headline["exporter"],
+        end_user=headline["end_user"],
+        consignee=headline.get("consignee", ""),
+        parties=parties,
+        sources=[_source(s) for s in spec.get("sources", ())],
         supplier_text=spec.get("supplier", ""),
         product_form=spec["form"],
         elements={k: (Decimal(str(v)) if v is not None else None) for k, v in spec["el"].items()},
@@ -122,8 +124,6 @@ def case_load(*, spec: dict, owner, users: dict, index: int) -> Case:
         quantity_kg=Decimal(spec["qty"]),
         destination=spec["dest"],
         end_use=spec["use"],
-        end_user=spec["eu"],
-        consignee=spec.get("consignee", ""),
         planned_ship_date=spec["ship"],
         licence_status=spec["lic"],
         licence_number=spec.get("lic_no", ""),
@@ -156,6 +156,75 @@ def case_load(*, spec: dict, owner, users: dict, index: int) -> Case:
     return case
 
 
+# A licence was asked for: the exporter holds it unless the spec names another holder.
+_LICENSED = ("applied", "granted", "denied", "expired")
+
+
+def case_parties(spec: dict) -> list[dict]:
+    """The case's parties for case_create: buyer, exporter (with its registry record and
+    USCC), licence holder, consignee, end user, then the intermediaries."""
+    dest = spec["dest"]
+    exporter = _registry(spec["exporter"])
+    body = spec.get("exporter_uscc", "")
+    exporter_uscc = exporter.uscc if exporter else demo_uscc(body) if body else ""
+    parties = [
+        {
+            "role": "buyer",
+            "name": spec.get("buyer") or spec["eu"],
+            "country": spec.get("buyer_country", dest),
+        },
+        {
+            "role": "exporter",
+            "name": spec["exporter"],
+            "country": spec.get("exporter_country", "CN"),
+            "uscc": exporter_uscc,
+            "producer": exporter,
+        },
+    ]
+    holder = spec.get("holder", spec["exporter"] if spec["lic"] in _LICENSED else None)
+    if holder:
+        record = _registry(holder)
+        same = holder == spec["exporter"]
+        uscc = exporter_uscc if same else record.uscc if record else ""
+        parties.append(
+            {
+                "role": "licence_holder",
+                "name": holder,
+                "country": "CN",
+                "uscc": uscc,
+                "producer": record,
+            }
+        )
+    if spec.get("consignee"):
+        parties.append({"role": "consignee", "name": spec["consignee"], "country": dest})
+    parties.append(
+        {
+            "role": "end_user",
+            "name": spec["eu"],
+            "country": spec.get("eu_country", dest),
+            "registry_number": spec.get("eu_registry", ""),
+        }
+    )
+    for role, name, country, body in spec.get("via", ()):
+        record = _registry(name)
+        uscc = record.uscc if record else demo_uscc(body) if body else ""
+        parties.append(
+            {"role": role, "name": name, "country": country, "uscc": uscc, "producer": record}
+        )
+    return parties
+
+
+def _registry(name: str) -> Producer | None:
+    """The registry's record of a producer named in the book (None: a party only)."""
+    return Producer.objects.filter(name_en=name).first()
+
+
+def _source(spec: dict) -> dict:
+    plant = spec["plant"]
+    producer = Producer.objects.get(name_en=plant) if plant else None
+    return {**{k: v for k, v in spec.items() if k != "plant"}, "producer": producer}
+
+
 def _doc_types(docs) -> list[str]:
     if isinstance(docs, list):
         return docs
@@ -175,26 +244,43 @@ def _expiry(doc_type: str, spec: dict) -> dt.date | None:
     return None
 
 
-# Two background imports as an officer would upload them: one imported, one refused.
+# Two background imports as an officer would upload them: one imported, one refused. The
+# columns are the case file's layout (docs/operations.md, "The case file"): a party's details
+# beside its name, then numbered intermediaries and upstream sources.
 IMPORT_ROWS = [
     {"reference": "DEMO-IMP-001", "buyer": "Kansai Motor Components K.K.",
-     "exporter": "Shanghai Demo Rare Earth Trading Co.", "product_form": "oxide",
+     "exporter": "Shanghai Demo Rare Earth Trading Co.", "exporter_country": "CN",
+     "exporter_uscc": demo_uscc("91310000MA1DEMO08"), "product_form": "oxide",
      "elements": "Nd:75, Pr:25", "quantity_kg": "500", "destination": "JP",
      "end_use": "automotive", "end_user": "Kansai Motor Components K.K.",
-     "planned_ship_date": "2027-02-15", "licence_status": "not_required"},
+     "planned_ship_date": "2027-02-15", "licence_status": "not_required",
+     "supplier_text": "Trader has not named the separation plant yet"},
     {"reference": "DEMO-IMP-002", "buyer": "Bavaria Servo GmbH",
-     "exporter": "Ningbo Demo Magnetics Co.", "product_form": "magnet",
+     "exporter": "Ningbo Demo Magnetics Co.", "exporter_country": "CN",
+     "exporter_uscc": demo_uscc("91330200MA2DEMO07"), "product_form": "magnet",
      "elements": "Nd:28, Pr:7, Dy:4, Tb:1", "quantity_kg": "1200", "destination": "DE",
      "end_use": "industrial", "end_user": "Bavaria Servo GmbH",
      "planned_ship_date": "2027-03-01", "licence_status": "applied",
-     "licence_applied_on": "2026-11-20"},
+     "licence_applied_on": "2026-11-20",
+     "intermediary_1_role": "forwarder", "intermediary_1_name": "Hamburg Demo Logistics GmbH",
+     "intermediary_1_country": "DE",
+     "source_1_label": "NdPr", "source_1_elements": "Nd, Pr",
+     "source_1_plant": "Baotou Huamei Rare Earth Hi-Tech", "source_1_ore": "light",
+     "source_1_year": "2026", "source_1_evidence": "supplier_declaration, invoice",
+     "source_2_label": "DyTb", "source_2_elements": "Dy, Tb",
+     "source_2_plant": "Ganzhou Demo Ionic Separation Co.", "source_2_ore": "ionic",
+     "source_2_year": "2026", "source_2_evidence": "certificate_of_origin, invoice"},
 ]  # fmt: skip
 
 
 def _import_file(name: str, rows: list[dict]) -> ContentFile:
-    data = tablib.Dataset(headers=list(IMPORT_COLUMNS))
+    # A column the import does not know is written all the same: the import refuses the file
+    # by name rather than the demo dropping a party or a source without a word.
+    extra = [c for row in rows for c in row if c not in IMPORT_COLUMNS]
+    headers = [*IMPORT_COLUMNS, *dict.fromkeys(extra)]
+    data = tablib.Dataset(headers=headers)
     for row in rows:
-        data.append([row.get(column, "") for column in IMPORT_COLUMNS])
+        data.append([row.get(column, "") for column in headers])
     return ContentFile(data.export("csv").encode(), name=name)
 
 

@@ -2,9 +2,17 @@
 data (run load_reference_data first). Idempotent: rows are matched by natural keys.
 
 Writes go straight to the models: the demo is an initial state, not a change to re-score.
+
+The demo's own approved lists (2024, 2025, 2026) are the lists in force on every date the
+demo book uses. Each starts from the shipped reported list (the real group plants, so a case
+sourcing from Baotou Huamei is judged on them) and adds the invented plants; they are
+published at load time, after the shipped list, so "Demo list 2024" wins the tie on
+2024-01-01 (registry.selectors.list_version_in_force: latest effective date, then latest
+published). Their confidence is "reported": most entries come from the reported list, and
+none is MIIT's own.
 """
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,9 +24,11 @@ from registry.choices import (
     ListEntryStatus,
     ListVersionStatus,
     QuotaCategory,
+    QuotaConfidence,
     QuotaKind,
     WatchEntryStatus,
 )
+from registry.loading import REPORTED_LIST_LABEL
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
@@ -33,8 +43,10 @@ from registry.validators import uscc_check_char
 
 
 def demo_uscc(body17: str) -> str:
-    """A well-formed USCC for an invented company (valid check character)."""
-    return body17 + uscc_check_char(body17)
+    """A well-formed USCC for an invented company (valid check character); "O" (not in the
+    USCC alphabet) is read as zero, so bodies may spell DEMO."""
+    body = body17.replace("O", "0")
+    return body + uscc_check_char(body)
 
 
 # (key, name_en, name_zh, kind, group key or None, province, 17-char USCC body)
@@ -56,6 +68,11 @@ DEMO_PRODUCERS = [
      FacilityKind.MAGNET_MAKER, None, "Zhejiang", "91330200MA2DEMO07"),
     ("trader", "Shanghai Demo Rare Earth Trading Co.", "上海演示稀土贸易",
      FacilityKind.TRADER, None, "Shanghai", "91310000MA1DEMO08"),
+    # Magnet makers are exporters, not quota holders: groupless, never on the separation list.
+    ("magnet-ganzhou", "Ganzhou Demo Magnet Materials Co.", "赣州演示磁性材料",
+     FacilityKind.MAGNET_MAKER, None, "Jiangxi", "91360700MA3DEMO09"),
+    ("magnet-baotou", "Baotou Demo Permanent Magnet Co.", "包头演示永磁",
+     FacilityKind.MAGNET_MAKER, None, "Inner Mongolia", "91150200MA0DEMO10"),
 ]  # fmt: skip
 
 
@@ -63,7 +80,7 @@ def _producers() -> dict[str, Producer]:
     groups = {g.key: g for g in ProducerGroup.objects.all()}
     out = {}
     for key, name_en, name_zh, kind, group_key, province, body in DEMO_PRODUCERS:
-        uscc = demo_uscc(body.replace("O", "0"))
+        uscc = demo_uscc(body)
         out[key], _ = Producer.objects.update_or_create(
             uscc=uscc,
             defaults={
@@ -80,10 +97,28 @@ def _producers() -> dict[str, Producer]:
     return out
 
 
+def _reported_entries() -> dict[Producer, tuple[str, str]]:
+    """The shipped reported list's entries (empty when the install has no such list)."""
+    version = ApprovedListVersion.objects.filter(
+        label=REPORTED_LIST_LABEL, status=ListVersionStatus.PUBLISHED
+    ).first()
+    if version is None:
+        return {}
+    return {
+        entry.producer: (entry.status, entry.note)
+        for entry in version.entries.select_related("producer")
+    }
+
+
 def _version(label: str, effective_from: date, status: str, entries: dict, notes: str):
     version, _ = ApprovedListVersion.objects.get_or_create(
         label=label,
-        defaults={"effective_from": effective_from, "is_demo": True, "notes": notes},
+        defaults={
+            "effective_from": effective_from,
+            "confidence": QuotaConfidence.REPORTED,
+            "is_demo": True,
+            "notes": notes,
+        },
     )
     if not version.is_published:
         for producer, (entry_status, note) in entries.items():
@@ -91,10 +126,11 @@ def _version(label: str, effective_from: date, status: str, entries: dict, notes
                 version=version, producer=producer, defaults={"status": entry_status, "note": note}
             )
         if status == ListVersionStatus.PUBLISHED:
+            # Published now, as approved_list_publish does (not back-dated to the effective
+            # date): a later publication wins a tie of effective dates, so this list, not the
+            # shipped reported one published at install, is in force from its date.
             version.status = ListVersionStatus.PUBLISHED
-            version.published_at = timezone.make_aware(
-                datetime.combine(effective_from, datetime.min.time())
-            )
+            version.published_at = timezone.now()
             version.save()
     return version
 
@@ -103,18 +139,24 @@ def _version(label: str, effective_from: date, status: str, entries: dict, notes
 def load_registry_demo() -> dict[str, int]:
     p = _producers()
     ok = (ListEntryStatus.APPROVED, "")
+    real = _reported_entries()  # the real plants: approved on every demo list
     _version(
         "Demo list 2024",
         date(2024, 1, 1),
         ListVersionStatus.PUBLISHED,
-        {p["north-sep-1"]: ok, p["north-metal"]: ok, p["creg-ganzhou"]: ok, p["creg-mine"]: ok},
-        "Invented for the demo: the list in force when the 2024 quotas were published.",
-    )
+        {
+            **real,
+            p["north-sep-1"]: ok, p["north-metal"]: ok, p["creg-ganzhou"]: ok, p["creg-mine"]: ok,
+        },
+        "Invented for the demo: the reported plants and the demo plants in force when the "
+        "2024 quotas were published.",
+    )  # fmt: skip
     _version(
         "Demo list 2025",
         date(2025, 1, 1),
         ListVersionStatus.PUBLISHED,
         {
+            **real,
             p["north-sep-1"]: ok, p["north-sep-2"]: ok, p["north-metal"]: ok,
             p["creg-ganzhou"]: ok, p["creg-longyan"]: ok, p["creg-mine"]: ok,
         },
@@ -125,6 +167,7 @@ def load_registry_demo() -> dict[str, int]:
         date(2026, 1, 1),
         ListVersionStatus.PUBLISHED,
         {
+            **real,
             p["north-sep-1"]: ok,
             p["north-sep-2"]: (ListEntryStatus.SUSPENDED, "Suspended pending an emissions audit"),
             p["north-metal"]: ok,
@@ -139,6 +182,7 @@ def load_registry_demo() -> dict[str, int]:
         date(2027, 1, 1),
         ListVersionStatus.DRAFT,
         {
+            **real,
             p["north-sep-1"]: ok,
             p["north-sep-2"]: ok,
             p["north-metal"]: ok,
@@ -199,22 +243,13 @@ def _watch_list() -> None:
             "effect": "Invented for the demo: parties a compliance team wants reviewed.",
         },
     )
-    for name, aliases, status, until in [
-        (
-            "Nordwind Defence Systems GmbH",
-            ["Nordwind Defense Systems"],
-            WatchEntryStatus.ACTIVE,
-            None,
-        ),
-        ("Aurora Precision Guidance Ltd", ["Aurora Guidance"], WatchEntryStatus.ACTIVE, None),
-        ("Kestrel Avionics Inc.", [], WatchEntryStatus.SUSPENDED, date(2026, 11, 10)),
-    ]:
+    for name, aliases, country, status, until in DEMO_WATCH_ENTRIES:
         WatchListEntry.objects.update_or_create(
             watch_list=wl,
             name=name,
             defaults={
                 "aliases": aliases,
-                "country": "DE" if "GmbH" in name else "US",
+                "country": country,
                 "status": status,
                 "suspended_until": until,
                 "date_added": date(2026, 3, 1),
@@ -224,3 +259,15 @@ def _watch_list() -> None:
                 "source": "Invented for the demo.",
             },
         )
+
+
+# (name, aliases, country, status, suspended until) on the demo screening list.
+DEMO_WATCH_ENTRIES = [
+    ("Nordwind Defence Systems GmbH", ["Nordwind Defense Systems"], "DE",
+     WatchEntryStatus.ACTIVE, None),
+    ("Aurora Precision Guidance Ltd", ["Aurora Guidance"], "US", WatchEntryStatus.ACTIVE, None),
+    ("Kestrel Avionics Inc.", [], "US", WatchEntryStatus.SUSPENDED, date(2026, 11, 10)),
+    # A freight forwarder: screening reaches intermediaries, not only the end user.
+    ("Caspian Bridge Logistics FZE", ["Caspian Bridge Logistics"], "AE",
+     WatchEntryStatus.ACTIVE, None),
+]  # fmt: skip
