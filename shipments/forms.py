@@ -435,12 +435,15 @@ class _RowFormSet(forms.BaseFormSet):
         return out
 
     def _sent(self) -> list[tuple[forms.Form, int]]:
-        """The rows sent to the service, in order, with the number the page shows."""
-        return [
-            (form, number)
-            for form, number in self.rows()
-            if number is not None and not form.is_blank() and not form.is_removed()
-        ]
+        """The rows sent to the service, in order, with the number the page shows (fixed
+        when first asked: errors added later must not move a row's number)."""
+        if not hasattr(self, "_sent_rows"):
+            self._sent_rows = [
+                (form, number)
+                for form, number in self.rows()
+                if number is not None and not form.is_blank() and not form.is_removed()
+            ]
+        return self._sent_rows
 
     def service_rows(self) -> list[dict]:
         return [form.service_row() for form, _ in self._sent()]
@@ -455,13 +458,12 @@ class _RowFormSet(forms.BaseFormSet):
             if not match or not 1 <= int(match["n"]) <= len(sent):
                 extra.append(message)
                 continue
-            form, number = sent[int(match["n"]) - 1]
+            form, _ = sent[int(match["n"]) - 1]
             field = form.service_fields.get(match["field"] or "", match["field"])
             if field in form.fields:
                 form.add_error(field, match["text"])
             else:
                 form.add_error(None, match["text"])
-                extra.append(f"{match['what']} {number}: {match['text']}")
         if extra:
             self._non_form_errors = self.error_class(
                 [*self.non_form_errors(), *extra], error_class="nonform"
@@ -494,9 +496,12 @@ class _PartyFormSet(_RowFormSet):
             )
 
     def add_service_errors(self, messages: list[str], headline: dict | None = None) -> None:
-        """Also the Case row's party-name errors (keyed by role), on that role's row."""
+        """Also the Case row's party-name errors (keyed by role), on that role's row.
+
+        When a party row is wrong the service never copies the names to the Case row, so
+        its "cannot be blank" errors for them only echo the row errors: dropped."""
         rows = list(messages)
-        for role, errors in (headline or {}).items():
+        for role, errors in ({} if messages else headline or {}).items():
             form_number = next(
                 ((form, n) for form, n in self._sent() if form.cleaned_data.get("role") == role),
                 None,
