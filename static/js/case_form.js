@@ -17,10 +17,14 @@
     return [...formset.querySelectorAll("[data-rows] > [data-row]")].filter((r) => !r.hidden);
   }
 
+  // Rows are numbered as shown ("Party 3"), as the server numbers its error messages;
+  // a removed row loses its number.
   function renumber(formset) {
-    visibleRows(formset).forEach((row, i) => {
+    let n = 0;
+    formset.querySelectorAll("[data-rows] > [data-row]").forEach((row) => {
+      const label = row.hidden ? "" : String(++n);
       row.querySelectorAll(".row-no-text").forEach((el) => {
-        el.textContent = String(i + 1);
+        el.textContent = label;
       });
     });
   }
