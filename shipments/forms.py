@@ -326,13 +326,15 @@ class SourceForm(_RowForm):
         label="Input",
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={**_TEXT, "placeholder": "NdPr", "class": "short"}),
+        widget=forms.TextInput(attrs={**_TEXT, "placeholder": "e.g. NdPr", "class": "short"}),
         help_text="An element or group, e.g. NdPr",
     )
     elements = forms.CharField(
         max_length=80,
         required=False,
-        widget=forms.TextInput(attrs={**_TEXT, "placeholder": "Nd Pr", "class": "short"}),
+        widget=forms.TextInput(
+            attrs={**_TEXT, "placeholder": "from input", "class": "short", "data-symbols": "1"}
+        ),
         help_text="Symbols; blank: read from the input",
     )
     plant = forms.CharField(

@@ -21,6 +21,12 @@ def short_group(name: str) -> str:
     return name
 
 
+@register.filter
+def short_label(label: str) -> str:
+    """ "Light (rock ore, e.g. Bayan Obo)" -> "Light" (the page keeps the rest as a title)."""
+    return str(label).split(" (", 1)[0]
+
+
 @register.simple_tag
 def row_widget(field):
     """A formset cell's input, tied to its error message for assistive technology."""

@@ -88,6 +88,21 @@
     if (remove) removeRow(remove.closest("[data-formset]"), remove.closest("[data-row]"));
   });
 
+  // A source's elements, left blank, are read from its input ("NdPr" -> Nd Pr): show
+  // what will be read as the placeholder.
+  const isSourceLabel = (el) => Boolean(el.name) && /^sources-\d+-label$/.test(el.name);
+  function hintElements(label) {
+    const elements = label.closest("[data-row]").querySelector("[data-symbols]");
+    const symbols = label.value.match(/[A-Z][a-z]?/g);
+    if (elements) elements.placeholder = symbols ? symbols.join(" ") : "from input";
+  }
+  form.querySelectorAll("[data-rows] input").forEach((el) => {
+    if (isSourceLabel(el)) hintElements(el);
+  });
+  form.addEventListener("input", (event) => {
+    if (isSourceLabel(event.target)) hintElements(event.target);
+  });
+
   // --- search as you type -------------------------------------------------------------
 
   const URLS = { producers: form.dataset.producersUrl, parties: form.dataset.partiesUrl };

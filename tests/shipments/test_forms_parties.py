@@ -433,7 +433,7 @@ def test_the_case_page_shows_parties_and_sources_with_the_list_and_its_confidenc
     assert "✖ no evidence" in text  # the Tb source: a mark, not colour alone
     assert "✔ approved" in text
     assert "✖ not on the list" in text
-    assert "Approved list: Reported plants 2026 (in force from 2024-01-01) reported" in text
+    assert "Approved list used: Reported plants 2026 (in force from 2024-01-01) — reported" in text
     assert "not MIIT's own list" in text
 
 
