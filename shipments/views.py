@@ -22,7 +22,8 @@ from registry.spreadsheets import SpreadsheetLimits
 
 from .choices import ImportState
 from .filters import DEFAULT_FILTERS
-from .forms import CaseForm, DocumentForm, ImportForm, StatusForm, case_formsets
+from .forms import CaseForm, DocumentForm, ImportForm, StatusForm
+from .formsets import case_formsets
 from .models import HEADLINE_ROLES, Case, Document, ImportJob
 from .resources import CaseResource
 from .selectors import case_detail as select_case_detail
