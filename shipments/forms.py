@@ -13,8 +13,12 @@ from django.db.models import Q, QuerySet
 from registry.models import Element
 from registry.spreadsheets import spreadsheet_check
 
-from .choices import CaseStatus, DocumentStatus, DocumentType
-from .models import Case
+from .choices import (
+    CaseStatus,
+    DocumentStatus,
+    DocumentType,
+)
+from .models import HEADLINE_ROLES, Case
 from .services import CASE_FIELDS
 from .validators import validate_document_file
 
@@ -44,8 +48,14 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):
         return f"{full} ({obj.username})" if full else obj.username
 
 
+# The parties formset replaces the Case row's party-name inputs: the service sets those
+# columns from the parties, so a name is typed once.
+FORM_FIELDS = tuple(f for f in CASE_FIELDS if f not in (*HEADLINE_ROLES, "owner"))
+
+
 class CaseForm(forms.ModelForm):
-    """Create or edit a case. Elements: a checkbox per rare earth plus an optional share."""
+    """Create or edit a case. Elements: a checkbox per rare earth plus an optional share.
+    The parties and upstream sources are formsets beside it (shipments.formsets)."""
 
     elements = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
@@ -64,7 +74,7 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [f for f in CASE_FIELDS if f != "owner"]
+        fields = list(FORM_FIELDS)
         widgets = {
             "planned_ship_date": DATE,
             "licence_applied_on": DATE,
@@ -75,6 +85,7 @@ class CaseForm(forms.ModelForm):
             "destination": forms.TextInput(attrs={"size": 3, "maxlength": 2}),
             "supplier_text": forms.TextInput(),
         }
+        labels = {"supplier_text": "Supplier says"}
         error_messages = {
             "reference": {"unique": "A case with this reference already exists."},
             "quantity_kg": {
@@ -88,6 +99,7 @@ class CaseForm(forms.ModelForm):
         help_texts = {
             "hs_code": "China's 10-digit tariff line; suggestions follow the form and elements.",
             "planned_ship_date": "The case is assessed as of this date.",
+            "supplier_text": "As the supplier put it; the upstream sources below are what counts.",
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -114,7 +126,7 @@ class CaseForm(forms.ModelForm):
             self.initial["quantity_kg"] = format(self.instance.quantity_kg.normalize(), "f")
             self.initial["owner"] = self.instance.owner_id
             self.initial["watchers"] = [u.pk for u in self.instance.watchers.all()]
-        self.order_fields([*CASE_FIELDS, "watchers", "elements"])
+        self.order_fields([*FORM_FIELDS, "owner", "watchers", "elements"])
 
     def element_rows(self) -> list[dict]:
         chosen = set(self["elements"].value() or [])
@@ -145,18 +157,26 @@ class CaseForm(forms.ModelForm):
         }
 
     def service_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in CASE_FIELDS}
+        """The case's own fields for case_create / case_update (no party names: those come
+        with the parties)."""
+        data = {name: self.cleaned_data[name] for name in (*FORM_FIELDS, "owner")}
         data["elements"] = self.element_shares()
         data["watchers"] = list(self.cleaned_data["watchers"])
         return data
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put a service's field-keyed errors on the matching fields."""
+    def add_service_errors(self, exc: ValidationError) -> dict[str, list[str]]:
+        """Put a service's field-keyed errors on the matching fields; return the ones that
+        belong to the formsets (parties, sources and the party-name columns)."""
+        rest: dict[str, list[str]] = {}
         if not hasattr(exc, "error_dict"):
             self.add_error(None, exc)
-            return
+            return rest
         for name, errors in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
+            if name in ("parties", "sources", *HEADLINE_ROLES):
+                rest[name] = errors
+            else:
+                self.add_error(name if name in self.fields else None, errors)
+        return rest
 
 
 class StatusForm(forms.Form):

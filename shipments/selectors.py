@@ -5,22 +5,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from registry.models import HSCode
+from method.choices import UPSTREAM_KINDS
+from registry.models import HSCode, Producer
 
 from .filters import CaseFilterSet
-from .models import Case, CaseElement, Document, ImportJob, TimelineEvent
+from .models import Case, CaseElement, CaseParty, CaseSource, Document, ImportJob, TimelineEvent
+
+
+def _sources() -> Prefetch:
+    return Prefetch("sources", queryset=CaseSource.objects.select_related("producer__group"))
 
 
 def case_queryset() -> QuerySet[Case]:
     """Cases with everything a register row shows, in a constant number of queries."""
     return (
-        Case.objects.select_related("producer__group", "owner", "latest_assessment")
+        Case.objects.select_related("owner", "latest_assessment")
         # The row shows the worst factor's reason; the stored inputs are not needed.
         .defer("latest_assessment__inputs", "latest_assessment__versions")
         .prefetch_related(
-            Prefetch("case_elements", queryset=CaseElement.objects.select_related("element"))
+            Prefetch("case_elements", queryset=CaseElement.objects.select_related("element")),
+            _sources(),
         )
     )
 
@@ -38,11 +44,14 @@ def case_list(*, user, filters: Mapping[str, Any] | None) -> QuerySet[Case]:
 
 
 def case_detail(pk: int) -> Case:
-    """One case with its elements, documents, watchers and timeline (raises DoesNotExist)."""
+    """One case with its elements, parties, sources, documents, watchers and timeline
+    (raises DoesNotExist)."""
     return (
-        Case.objects.select_related("producer__group", "owner", "created_by", "latest_assessment")
+        Case.objects.select_related("owner", "created_by", "latest_assessment")
         .prefetch_related(
             Prefetch("case_elements", queryset=CaseElement.objects.select_related("element")),
+            Prefetch("parties", queryset=CaseParty.objects.select_related("producer__group")),
+            _sources(),
             Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
             Prefetch("timeline", queryset=TimelineEvent.objects.select_related("actor")),
             "watchers",
@@ -60,6 +69,48 @@ def hs_code_suggestions(*, product_form: str, elements: list[str]) -> list[HSCod
     matching = [c for c in codes if {e.symbol for e in c.elements.all()} & wanted]
     generic = [c for c in codes if not c.elements.all()]
     return matching + generic
+
+
+# --- the case form's search-as-you-type ------------------------------------------------------
+
+SUGGESTIONS = 15
+
+
+def producer_suggestions(*, query: str, upstream_only: bool = False) -> list[Producer]:
+    """Registry producers whose name (English or Chinese), group or USCC matches `query`;
+    `upstream_only`: mines and separation plants (what an upstream source names)."""
+    query = query.strip()
+    if not query:
+        return []
+    producers = Producer.objects.select_related("group").filter(
+        Q(name_en__icontains=query)
+        | Q(name_zh__icontains=query)
+        | Q(group__name__icontains=query)
+        | Q(uscc__istartswith=query)
+    )
+    if upstream_only:
+        producers = producers.filter(kind__in=UPSTREAM_KINDS)
+    return list(producers.order_by("name_en")[:SUGGESTIONS])
+
+
+def party_suggestions(*, query: str) -> list[dict]:
+    """Parties already on cases whose name or USCC matches `query`: one per name (the
+    identifiers used most often with it), the most used first."""
+    query = query.strip()
+    if not query:
+        return []
+    rows = (
+        CaseParty.objects.filter(Q(name__icontains=query) | Q(uscc__istartswith=query))
+        .values(
+            "name", "country", "uscc", "lei", "registry_number", "producer", "producer__name_en"
+        )
+        .annotate(cases=Count("case", distinct=True))
+        .order_by("-cases", "name")[: SUGGESTIONS * 4]
+    )
+    by_name: dict[str, dict] = {}
+    for row in rows:
+        by_name.setdefault(row["name"].casefold(), row)
+    return list(by_name.values())[:SUGGESTIONS]
 
 
 # --- import jobs: each person sees their own (a superuser sees every one) ----------------
@@ -82,7 +133,7 @@ def import_job_detail(*, pk: int, user) -> ImportJob:
 def import_job_cases(job: ImportJob) -> QuerySet[Case]:
     return (
         Case.objects.filter(import_job=job)
-        .select_related("owner", "producer")
-        .only("pk", "reference", "buyer", "band", "score", "owner__username", "producer__name_en")
+        .select_related("owner")
+        .only("pk", "reference", "buyer", "band", "score", "owner__username")
         .order_by("pk")
     )

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import select_template
@@ -23,7 +23,8 @@ from registry.spreadsheets import SpreadsheetLimits
 from .choices import ImportState
 from .filters import DEFAULT_FILTERS
 from .forms import CaseForm, DocumentForm, ImportForm, StatusForm
-from .models import Case, Document, ImportJob
+from .formsets import case_formsets
+from .models import HEADLINE_ROLES, Case, Document, ImportJob
 from .resources import CaseResource
 from .selectors import case_detail as select_case_detail
 from .selectors import (
@@ -32,6 +33,8 @@ from .selectors import (
     import_job_cases,
     import_job_detail,
     import_jobs_of,
+    party_suggestions,
+    producer_suggestions,
 )
 from .services import (
     case_create,
@@ -136,35 +139,111 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "shipments/case_detail.html", _detail_context(request, case))
 
 
+def _case_form_page(request: HttpRequest, case: Case | None) -> HttpResponse:
+    """Create (case None) or edit a case: the case form and its parties and sources
+    formsets; one service call, and nothing saved unless every row is right."""
+    data = request.POST if request.method == "POST" else None
+    form = CaseForm(data, instance=case, initial=None if case else {"owner": request.user.pk})
+    parties, sources = case_formsets(data, case=case)
+    if data is not None:
+        # Validate all three (no short-circuit), so every error shows at once.
+        valid = [form.is_valid(), parties.is_valid(), sources.is_valid()]
+        if all(valid):
+            fields = form.service_data()
+            fields["parties"] = parties.service_rows()
+            fields["sources"] = sources.service_rows()
+            try:
+                if case is None:
+                    # The service sets the Case row's party names from the parties.
+                    blank_names = dict.fromkeys(HEADLINE_ROLES, "")
+                    case = case_create(actor=request.user, **blank_names, **fields)
+                    done = f"Case {case.reference} opened and assessed."
+                else:
+                    case_update(case=case, actor=request.user, changes=fields)
+                    done = f"Case {case.reference} saved."
+            except ValidationError as exc:
+                rest = form.add_service_errors(exc)
+                parties.add_service_errors(
+                    rest.get("parties", []),
+                    headline={role: rest[role] for role in HEADLINE_ROLES if role in rest},
+                )
+                sources.add_service_errors(rest.get("sources", []))
+            else:
+                messages.success(request, done)
+                return redirect("shipments:case_detail", pk=case.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "parties": parties,
+        "sources": sources,
+        "error_count": len(form.errors)
+        + len(parties.error_summary())
+        + len(sources.error_summary()),
+    }
+    return render(request, "shipments/case_form.html", context)
+
+
 @add_case
 @require_http_methods(["GET", "POST"])
 def case_create_view(request: HttpRequest) -> HttpResponse:
-    form = CaseForm(request.POST or None, initial={"owner": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = case_create(actor=request.user, **form.service_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"Case {case.reference} opened and assessed.")
-            return redirect("shipments:case_detail", pk=case.pk)
-    return render(request, "shipments/case_form.html", {"form": form, "case": None})
+    return _case_form_page(request, None)
 
 
 @change_case
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case(pk)
-    form = CaseForm(request.POST or None, instance=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_update(case=case, actor=request.user, changes=form.service_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"Case {case.reference} saved.")
-            return redirect("shipments:case_detail", pk=case.pk)
-    return render(request, "shipments/case_form.html", {"form": form, "case": case})
+    return _case_form_page(request, _get_case(pk))
+
+
+@view_case
+@require_GET
+def lookup_producers(request: HttpRequest) -> JsonResponse:
+    """Search-as-you-type for the case form: registry producers (?upstream=1: the mines and
+    separation plants an upstream source may name)."""
+    found = producer_suggestions(
+        query=request.GET.get("q", "")[:100], upstream_only=request.GET.get("upstream") == "1"
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": p.pk,
+                    "name": p.name_en,
+                    "name_zh": p.name_zh,
+                    "kind": p.kind,
+                    "kind_label": p.get_kind_display().lower(),
+                    "group": p.group.name if p.group_id else "",
+                    "uscc": p.uscc,
+                }
+                for p in found
+            ]
+        }
+    )
+
+
+@view_case
+@require_GET
+def lookup_parties(request: HttpRequest) -> JsonResponse:
+    """Search-as-you-type for the case form: parties already named on cases, with the
+    identifiers used with them."""
+    found = party_suggestions(query=request.GET.get("q", "")[:100])
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "name": row["name"],
+                    "country": row["country"],
+                    "uscc": row["uscc"],
+                    "lei": row["lei"],
+                    "registry_number": row["registry_number"],
+                    "producer": row["producer"],
+                    "record": row["producer__name_en"] or "",
+                    "cases": row["cases"],
+                }
+                for row in found
+            ]
+        }
+    )
 
 
 @change_case
@@ -314,32 +393,25 @@ def import_job_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
 def case_import_template(request: HttpRequest) -> HttpResponse:
     from .importing import IMPORT_COLUMNS
 
+    # Keyed by column, so the example follows the import's column layout as it changes.
+    example = {
+        "reference": "PO-2026-0001",
+        "buyer": "Example Motors GmbH",
+        "exporter": "Example Trading Co.",
+        "supplier_text": "Supplier says: Baotou plant",
+        "product_form": "oxide",
+        "elements": "Nd:75, Pr:25",
+        "hs_code": "2846901999",
+        "quantity_kg": "1000",
+        "destination": "DE",
+        "end_use": "automotive",
+        "end_user": "Example Motors GmbH",
+        "planned_ship_date": "2026-12-15",
+        "licence_status": "not_required",
+        "general_licence": "no",
+    }
     dataset = tablib.Dataset(headers=list(IMPORT_COLUMNS))
-    dataset.append(
-        [
-            "PO-2026-0001",
-            "Example Motors GmbH",
-            "Example Trading Co.",
-            "",
-            "Supplier says: Baotou plant",
-            "oxide",
-            "Nd:75, Pr:25",
-            "2846901999",
-            "1000",
-            "DE",
-            "automotive",
-            "Example Motors GmbH",
-            "",
-            "2026-12-15",
-            "not_required",
-            "",
-            "",
-            "",
-            "no",
-            "",
-            "",
-        ]
-    )
+    dataset.append([example.get(column, "") for column in IMPORT_COLUMNS])
     response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lodestone-case-import.csv"'
     return response

@@ -60,9 +60,10 @@ def test_an_officer_opens_a_case_uploads_a_document_and_finds_it(
     # Open a case with two elements.
     page.get_by_role("link", name="New case").click()
     page.get_by_label("Reference").fill("PO-BROWSER-1")
-    page.get_by_label("Buyer").fill("Browser Motors GmbH")
-    page.get_by_label("Exporter").fill("Baotou Export Co.")
-    page.locator("#id_end_user").fill("Browser Motors GmbH")
+    # The parties formset starts with the buyer, exporter, end user and consignee rows.
+    page.get_by_label("Party 1: name").fill("Browser Motors GmbH")
+    page.get_by_label("Party 2: name").fill("Baotou Export Co.")
+    page.get_by_label("Party 3: name").fill("Browser Motors GmbH")
     page.locator("#id_end_use").select_option("automotive")
     page.get_by_label("Destination").fill("de")
     page.get_by_label("Product form").select_option("oxide")

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shipments.models import CaseParty, CaseSource
 from shipments.selectors import case_list
 from tests.shipments.factories import (
     case_create_row,
@@ -22,14 +23,24 @@ MAX_QUERIES = 14
 def _cases(n, officer, second_officer):
     group = group_create()
     producers = [producer_create(group), producer_create(None)]
+    maker = producer_create(None, kind="magnet_maker")
     for i in range(n):
         case = case_create_row(
             owner=officer if i % 2 else second_officer,
-            producer=producers[i % 2],
             elements=[("Nd", 60), ("Pr", 20), ("Dy", 5)] if i % 3 else [("Tb", None)],
             band=["low", "medium", "high", "critical"][i % 4],
             score=i,
         )
+        # The register shows each source's plant and group.
+        for position, producer in enumerate(producers[: 1 + i % 2]):
+            CaseSource.objects.create(
+                case=case,
+                label=f"S{position}",
+                elements=["Nd"],
+                producer=producer,
+                position=position,
+            )
+        CaseParty.objects.create(case=case, role="exporter", name="Maker", producer=maker)
         case.watchers.add(officer)
         document_create_row(case, user=officer)
 
@@ -54,7 +65,7 @@ def test_the_query_count_does_not_grow_with_the_rows(officer, second_officer, el
         rows = list(case_list(user=officer, filters=QUERY)[:50])
         for case in rows:
             _ = [ce.element.symbol for ce in case.case_elements.all()]
-            _ = case.producer.group if case.producer else None
+            _ = [s.producer.group for s in case.sources.all()]
             _ = case.owner.username
     assert len(rows) == 50
     assert len(large) == len(small)
@@ -71,7 +82,6 @@ def test_indexes_exist_for_the_register_filters():
         ("licence_status",),
         ("product_form",),
         ("owner_id", "status"),
-        ("producer_id",),
     ]:
         assert columns in indexed, columns
 

@@ -24,12 +24,31 @@ def document(case, officer):
     )
 
 
-def form_data(**overrides):
+PARTIES = [
+    {"role": "buyer", "name": "Example Motors GmbH", "country": "DE"},
+    {"role": "exporter", "name": "Baotou Export Co.", "country": "CN"},
+    {"role": "end_user", "name": "Example Motors GmbH", "country": "DE"},
+    {"role": "consignee"},
+]
+
+
+def formset_data(prefix, rows, *, initial=None):
+    """The POST data of a formset: management form and one row per dict."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(len(rows) if initial is None else initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+def form_data(parties=None, sources=None, **overrides):
     data = {
         "reference": "PO-NEW-1",
-        "buyer": "Example Motors GmbH",
-        "exporter": "Baotou Export Co.",
-        "producer": "",
         "supplier_text": "",
         "product_form": "oxide",
         "elements": ["Nd", "Pr"],
@@ -39,14 +58,14 @@ def form_data(**overrides):
         "quantity_kg": "1200",
         "destination": "de",
         "end_use": "automotive",
-        "end_user": "Example Motors GmbH",
-        "consignee": "",
         "planned_ship_date": "2026-12-20",
         "licence_status": "not_required",
         "licence_number": "",
         "licence_applied_on": "",
         "licence_valid_until": "",
     }
+    data.update(formset_data("parties", PARTIES if parties is None else parties))
+    data.update(formset_data("sources", sources or []))
     data.update(overrides)
     return data
 
@@ -162,8 +181,7 @@ def test_each_register_row_names_the_worst_factor_and_its_reason(officer_client,
     response = officer_client.get(reverse("shipments:case_list"), {"q": "PO-WHY-1"})
     body = response.content.decode()
     assert "Main reason" in body
-    assert top["reason"][:40] in body  # no producer declared: the reason says so
-    assert "No producer declared" in top["reason"]
+    assert top["reason"][:40] in body  # no upstream source declared: the reason says so
 
 
 def test_an_htmx_filter_request_gets_only_the_table(officer_client, case):
@@ -236,7 +254,6 @@ def test_creating_a_case_through_the_form(officer_client, officer, elements):
         ({"quantity_kg": "-1"}, "Quantity must be more than zero."),
         ({"planned_ship_date": "31/31/2026"}, "Ship date is not a date"),
         ({"hs_code": "28469019"}, "10-digit tariff line"),
-        ({"producer": "999999"}, "Select a valid choice"),
         ({"share_Dy": "10"}, "Tick Dy or clear its share."),
     ],
 )
@@ -254,35 +271,49 @@ def test_the_form_rejects_a_duplicate_reference(officer_client, case):
     assert "already exists" in response.content.decode()
 
 
-def test_editing_through_the_form_records_the_timeline(officer_client, officer, case):
-    url = reverse("shipments:case_edit", kwargs={"pk": case.pk})
-    form = officer_client.get(url).context["form"]
-    data = {k: v for k, v in form.initial.items() if v is not None}
+def edit_data(client, case, **changes):
+    """What the edit page posts back unchanged (its initial values), with `changes`."""
+    response = client.get(reverse("shipments:case_edit", kwargs={"pk": case.pk}))
+    form = response.context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "id"}
     data.update(
         {
-            "elements": ["Nd", "Pr"],
-            "share_Nd": "75",
-            "share_Pr": "25",
-            "quantity_kg": "999",
-            "producer": "",
-            "owner": officer.pk,
+            "owner": case.owner_id,
             "watchers": [],
-            "planned_ship_date": "2026-12-15",
+            "planned_ship_date": (
+                case.planned_ship_date.isoformat() if case.planned_ship_date else ""
+            ),
             "licence_applied_on": "",
             "licence_valid_until": "",
             "general_licence": "",
         }
     )
-    data.pop("id", None)
+    for name in ("parties", "sources"):
+        formset = response.context[name]
+        rows = [
+            {k: ("" if v is None else v) for k, v in row.items() if k != "registry"}
+            for row in formset.initial
+        ]
+        data.update(formset_data(name, rows))
+    data.update(changes)
+    return data
+
+
+def test_editing_through_the_form_records_the_timeline(officer_client, officer, case):
+    url = reverse("shipments:case_edit", kwargs={"pk": case.pk})
+    data = edit_data(
+        officer_client,
+        case,
+        elements=["Nd", "Pr"],
+        share_Nd="75",
+        share_Pr="25",
+        quantity_kg="999",
+    )
     response = officer_client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
-    event = TimelineEvent.objects.get(case=case, kind="field_changed")
-    assert (event.data["field"], event.data["old"], event.data["new"], event.actor) == (
-        "quantity_kg",
-        "1000",
-        "999",
-        officer,
-    )
+    events = TimelineEvent.objects.filter(case=case, kind="field_changed")
+    quantity = events.get(data__field="quantity_kg")
+    assert (quantity.data["old"], quantity.data["new"], quantity.actor) == ("1000", "999", officer)
     detail = officer_client.get(reverse("shipments:case_detail", kwargs={"pk": case.pk}))
     assert "<del>1000</del>" in detail.content.decode()
 
