@@ -134,6 +134,6 @@ def import_job_cases(job: ImportJob) -> QuerySet[Case]:
     return (
         Case.objects.filter(import_job=job)
         .select_related("owner")
-        .only("pk", "reference", "buyer", "band", "score", "owner__username")
+        .only("pk", "reference", "buyer", "exporter", "band", "score", "owner__username")
         .order_by("pk")
     )

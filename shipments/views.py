@@ -391,28 +391,9 @@ def import_job_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
 @add_case
 @require_GET
 def case_import_template(request: HttpRequest) -> HttpResponse:
-    from .importing import IMPORT_COLUMNS
+    from .importing import import_template
 
-    # Keyed by column, so the example follows the import's column layout as it changes.
-    example = {
-        "reference": "PO-2026-0001",
-        "buyer": "Example Motors GmbH",
-        "exporter": "Example Trading Co.",
-        "supplier_text": "Supplier says: Baotou plant",
-        "product_form": "oxide",
-        "elements": "Nd:75, Pr:25",
-        "hs_code": "2846901999",
-        "quantity_kg": "1000",
-        "destination": "DE",
-        "end_use": "automotive",
-        "end_user": "Example Motors GmbH",
-        "planned_ship_date": "2026-12-15",
-        "licence_status": "not_required",
-        "general_licence": "no",
-    }
-    dataset = tablib.Dataset(headers=list(IMPORT_COLUMNS))
-    dataset.append([example.get(column, "") for column in IMPORT_COLUMNS])
-    response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(import_template().export("csv"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lodestone-case-import.csv"'
     return response
 
