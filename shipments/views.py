@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
