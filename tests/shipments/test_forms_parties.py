@@ -259,7 +259,7 @@ def test_a_second_party_in_a_single_role_is_refused(post, elements):
         {"role": "exporter", "name": "Second Exporter Ltd"},
     ]
     response = post(form_data(parties=parties))
-    assert "Party 4, Role: the case already has a exporter (party 2)" in errors_of(response)
+    assert "Party 4, Role: the case already has an exporter (party 2)" in errors_of(response)
     assert not Case.objects.exists()
 
 

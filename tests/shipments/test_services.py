@@ -123,7 +123,7 @@ def test_an_edit_records_one_timeline_entry_per_changed_field_with_old_and_new(
 def test_an_edit_of_a_fact_the_assessment_does_not_read_is_not_reassessed(case_data, runs):
     case = case_create(**case_data)
     runs.clear()
-    case_update(case=case, actor=case_data["actor"], changes={"buyer": "New Buyer Ltd"})
+    case_update(case=case, actor=case_data["actor"], changes={"quantity_kg": Decimal("2500")})
     assert runs == []
     assert case.timeline.filter(kind=TimelineKind.FIELD_CHANGED).count() == 1
 
@@ -131,7 +131,7 @@ def test_an_edit_of_a_fact_the_assessment_does_not_read_is_not_reassessed(case_d
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("supplier_text", "Declared: Baotou plant"),
+        ("buyer", "New Buyer Ltd"),  # every party is screened (second edition)
         ("licence_number", "LIC-2026-9"),
         ("reference", "CASE-RENAMED"),
     ],
@@ -162,8 +162,8 @@ def test_the_fields_the_method_reads_are_derived_from_its_inputs():
         *CASE_FACT_RELATIONS,
     }
     assert {f.name for f in dataclasses.fields(LicenceFacts)} == set(LICENCE_FACT_COLUMNS)
-    not_read = {"buyer", "exporter", "quantity_kg", "owner", "watchers"}
-    editable = {*services.CASE_FIELDS, "elements", "watchers"}
+    not_read = {"supplier_text", "quantity_kg", "owner", "watchers"}
+    editable = {*services.CASE_FIELDS, "elements", "watchers", "parties", "sources"}
     assert editable - CASE_FIELDS_READ == not_read
 
 
