@@ -59,10 +59,10 @@ class CaseForm(forms.ModelForm):
 
     elements = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": "Choose at least one rare earth element.",
-            "invalid_choice": "%(value)s is not a rare earth element.",
-        },
+        required=False,
+        help_text="Leave all unticked only while the composition is not known: the case "
+        "stays at least high until it is declared.",
+        error_messages={"invalid_choice": "%(value)s is not a rare earth element."},
     )
     owner = UserChoiceField(queryset=get_user_model().objects.none())
     watchers = UsersChoiceField(

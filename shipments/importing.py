@@ -236,7 +236,7 @@ class CaseImportRowForm(forms.Form):
     producer = forms.CharField(required=False)
     supplier_text = forms.CharField(required=False, max_length=300)
     product_form = forms.CharField()
-    elements = forms.CharField()
+    elements = forms.CharField(required=False)  # empty: composition not yet known
     hs_code = forms.CharField(required=False, validators=[validate_hs_code])
     quantity_kg = forms.DecimalField(
         max_digits=14,
@@ -313,9 +313,12 @@ class CaseImportRowForm(forms.Form):
         raise forms.ValidationError("Write yes or no.")
 
     def clean_elements(self):
-        parsed = parse_elements(self.cleaned_data["elements"])
+        text = self.cleaned_data["elements"]
+        if not text.strip():
+            return {}  # the composition is not yet known: the method asks for it
+        parsed = parse_elements(text)
         if not parsed:
-            raise forms.ValidationError("Name at least one element, e.g. “Nd:30, Pr:10, Dy”.")
+            raise forms.ValidationError("Name the elements, e.g. “Nd:30, Pr:10, Dy”.")
         # Checked here too, so a row shows every problem at once, not the form's first.
         from .services import element_shares_clean
 

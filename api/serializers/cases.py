@@ -57,8 +57,7 @@ def elements_as_shares(items: list[dict]) -> dict[str, Decimal | None]:
 
 
 def validate_elements_list(items: list[dict]) -> list[dict]:
-    if not items:
-        raise serializers.ValidationError("Choose at least one rare earth element.")
+    """An empty list is a composition not yet known (the method asks for it)."""
     symbols = [item["symbol"].strip().lower() for item in items]
     if len(set(symbols)) != len(symbols):
         raise serializers.ValidationError("Give each element once.")
@@ -78,7 +77,11 @@ class CaseWriteSerializer(serializers.ModelSerializer):
 
     # Uniqueness is answered with 409 Conflict by the view, not as a field error.
     reference = serializers.CharField(max_length=60)
-    elements = CaseElementSerializer(many=True, help_text="At least one rare earth element.")
+    elements = CaseElementSerializer(
+        many=True,
+        help_text="The composition. An empty list records it as not yet known: the method "
+        "then holds the case at least high until it is declared.",
+    )
     parties = CasePartySerializer(
         many=True,
         required=False,

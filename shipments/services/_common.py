@@ -80,9 +80,13 @@ def elements_known() -> dict[str, Element]:
 def element_shares_clean(
     elements: ElementShares | None, *, known: dict[str, Element] | None = None
 ) -> list[tuple[Element, Decimal | None]]:
-    """Symbols (any case) to Element rows with optional content shares, or a field error."""
+    """Symbols (any case) to Element rows with optional content shares, or a field error.
+
+    No elements is allowed: a composition not yet known is recorded as such, and the method
+    then holds the case at least high until it is declared ("unknown is never better than
+    known", DOMAIN second edition)."""
     if not elements:
-        raise ValidationError({"elements": "Choose at least one rare earth element."})
+        return []
     known = known if known is not None else elements_known()
     unknown, bad_share, pairs = [], [], []
     for raw_symbol, raw_share in elements.items():

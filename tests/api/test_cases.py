@@ -97,7 +97,6 @@ def test_missing_fields_are_reported_field_by_field(world, officer_api):
         ("owner", "ol\x00ga"),
         ("watchers", ["\x00"]),
         ("general_licence", "perhaps"),
-        ("elements", []),
         ("elements", "Nd"),
         ("elements", [{"symbol": "Xx"}]),
         ("elements", [{"symbol": "N\x00"}]),  # elements.0.symbol

@@ -54,11 +54,18 @@ def test_creating_a_case_saves_elements_records_the_creator_and_assesses_it(case
     assert case.timeline.filter(kind=TimelineKind.ASSESSED).exists()
 
 
+def test_a_composition_not_yet_known_is_recorded_and_the_method_asks_for_it(case_data):
+    case = case_create(**{**case_data, "elements": {}, "producer": None})
+    assert not case.case_elements.exists()
+    scope = next(f for f in case.latest_assessment.factors if f["factor"] == "product_scope")
+    assert scope["severity"] == "high"
+    assert "declare the composition (elements and shares)" in scope["next_steps"]
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         ({"elements": {"Nd": 50, "Fe": 10}}, "elements", "Not a rare earth element: Fe"),
-        ({"elements": {}}, "elements", "Choose at least one rare earth element"),
         ({"elements": {"Nd": 80, "Pr": 30}}, "elements", "more than 100%"),
         ({"quantity_kg": Decimal("0")}, "quantity_kg", "Quantity must be more than zero."),
         ({"quantity_kg": Decimal("-5")}, "quantity_kg", "Quantity must be more than zero."),

@@ -249,7 +249,6 @@ def test_creating_a_case_through_the_form(officer_client, officer, elements):
     ("overrides", "message"),
     [
         ({"elements": ["Nd", "Xx"]}, "Xx is not a rare earth element."),
-        ({"elements": []}, "Choose at least one rare earth element."),
         ({"quantity_kg": "0"}, "Quantity must be more than zero."),
         ({"quantity_kg": "-1"}, "Quantity must be more than zero."),
         ({"planned_ship_date": "31/31/2026"}, "Ship date is not a date"),
@@ -262,6 +261,19 @@ def test_the_form_shows_field_level_errors(officer_client, elements, overrides, 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_a_case_whose_composition_is_not_yet_known_is_saved_and_held_high(
+    officer_client, officer, elements
+):
+    data = form_data(elements=[], share_Nd="", owner=officer.pk)
+    response = officer_client.post(reverse("shipments:case_create"), data)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert not case.case_elements.exists()
+    assert case.band in ("high", "critical")
+    page = officer_client.get(reverse("shipments:case_detail", args=[case.pk])).content.decode()
+    assert "declare the composition" in page
 
 
 def test_the_form_rejects_a_duplicate_reference(officer_client, case):
