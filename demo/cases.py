@@ -1082,6 +1082,22 @@ CASES: list[dict[str, Any]] = [
         "valid": D(2027, 6, 30),
         "docs": BASIC + "+licence",
     },
+    {
+        "ref": "DEMO-052",
+        "title": "NdFeB magnets, the maker has not yet sent the composition",
+        "exporter": MAGNET_BT,
+        "sources": [],
+        "form": "magnet",
+        "el": {},
+        "hs": "8505111000",
+        "qty": 1200,
+        "dest": "PL",
+        "use": "industrial",
+        "eu": "Wroclaw Demo Motors Sp. z o.o.",
+        "ship": D(2027, 1, 20),
+        "lic": "not_applied",
+        "docs": [],
+    },
 ]
 
 EXPIRED_ON = D(2026, 10, 31)

@@ -83,6 +83,13 @@ def _a_destination_restriction_makes_a_case_critical() -> None:
     assert [e["kind"] for e in end_use["evidence"]] == ["destination"]
 
 
+def _a_magnet_with_no_composition_is_held_high() -> None:
+    case = Case.objects.get(reference="DEMO-052")
+    assert not case.case_elements.exists()
+    assert case.band in ("high", "critical")
+    assert "declare the composition" in " ".join(_factor(case, "product_scope")["next_steps"])
+
+
 def test_the_demo_book_loads_once_with_every_capability():
     ensure_role_groups()  # an earlier transactional test's flush may have removed them
     first = demo_load()
@@ -91,6 +98,7 @@ def test_the_demo_book_loads_once_with_every_capability():
     _the_demo_lists_are_in_force_not_the_shipped_reported_one()
     _listed_parties_are_found_in_any_role()
     _a_destination_restriction_makes_a_case_critical()
+    _a_magnet_with_no_composition_is_held_high()
     # The pending reference change of the demo re-scored exactly its one case and alerted.
     change = ReferenceChange.objects.filter(summary__contains="Lannion Photonics").get()
     assert change.affected_count == 1
