@@ -104,7 +104,7 @@ def _judge_source(source: SourceFacts, ctx: Context) -> tuple[Severity, str, lis
     elif producer is not None and producer.quota_holder_key:
         quota = ctx.inputs.quota_for(producer.quota_holder_key)
         if quota is not None and not cycle_used(quota, producer.quota_holder_key).holds_any:
-            holder = producer.quota_holder_name or producer.quota_holder_key
+            holder = short_group(producer.quota_holder_name or "") or producer.quota_holder_key
             problems.append(("high", f"its quota holder {holder} holds no allocation"))
             steps.append("confirm which quota the material was produced under")
     if not problems:

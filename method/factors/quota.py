@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from method.choices import UPSTREAM_KINDS, Severity
 from method.factors.context import Context, QuotaBasis, joined, source_basis, unsourced
-from method.factors.producer import source_heading
+from method.factors.producer import short_group, source_heading
 from method.factors.quota_cycle import CycleUsed, Holding, cycle_used, holding
 from method.inputs import SourceFacts
 from method.result import FactorResult, worst
@@ -65,7 +65,7 @@ def _judge(source: SourceFacts, basis: QuotaBasis, ctx: Context):
     if producer is None or producer.kind not in UPSTREAM_KINDS:
         return "medium", f"{heading}: no quota holder known until the plant is evidenced", None
     holder_key = producer.quota_holder_key
-    holder = producer.quota_holder_name or holder_key
+    holder = short_group(producer.quota_holder_name or "") or holder_key
     if not holder_key:
         group = producer.group_name or producer.name
         return "high", f"{heading}: {group} has no quota-holding group, so it holds no quota", None

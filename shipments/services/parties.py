@@ -241,7 +241,22 @@ def producer_shorthand(
 
 
 def parties_display(parties: Iterable[CaseParty]) -> str:
-    shown = [f"{party.get_role_display()}: {party.name}" for party in parties]
+    """ "Exporter: JL Mag (CN, USCC 9136...)": the identifiers too, so a change of a USCC
+    alone shows on the timeline."""
+    shown = []
+    for party in parties:
+        ids = [party.country] if party.country else []
+        ids += [
+            f"{label} {value}"
+            for label, value in (
+                ("USCC", party.uscc),
+                ("LEI", party.lei),
+                ("reg.", party.registry_number),
+            )
+            if value
+        ]
+        detail = f" ({', '.join(ids)})" if ids else ""
+        shown.append(f"{party.get_role_display()}: {party.name}{detail}")
     return "; ".join(shown) or EMPTY
 
 
