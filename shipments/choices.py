@@ -2,7 +2,6 @@ from django.db import models
 
 from method.choices import (
     BANDS,
-    ORE_CATEGORIES,
     PARTY_ROLE_LABELS,
     PARTY_ROLES,
     SOURCE_EVIDENCE,
@@ -27,7 +26,6 @@ SourceEvidence = models.TextChoices(
     "SourceEvidence",
     [(kind.upper(), (kind, SOURCE_EVIDENCE_LABELS[kind].capitalize())) for kind in SOURCE_EVIDENCE],
 )
-assert tuple(OreCategory.values) == ORE_CATEGORIES
 
 
 class EndUse(models.TextChoices):

@@ -328,12 +328,9 @@ class _PartyFormSet(_RowFormSet):
             )
 
     def add_service_errors(self, messages: list[str], headline: dict | None = None) -> None:
-        """Also the Case row's party-name errors (keyed by role), on that role's row.
-
-        When a party row is wrong the service never copies the names to the Case row, so
-        its "cannot be blank" errors for them only echo the row errors: dropped."""
+        """Also the Case row's party-name errors (keyed by role), on that role's row."""
         rows = list(messages)
-        for role, errors in ({} if messages else headline or {}).items():
+        for role, errors in (headline or {}).items():
             form_number = next(
                 ((form, n) for form, n in self._sent() if form.cleaned_data.get("role") == role),
                 None,

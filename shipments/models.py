@@ -300,6 +300,21 @@ class CaseSource(models.Model):
         return f"{self.label}: {plant}"
 
 
+# What a person records about a party or a source (every column but its id, its case, its
+# registry record and its position): the one list the services, the case file's kept rows
+# and the assessment's batch loader use.
+PARTY_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in CaseParty._meta.concrete_fields
+    if f.name not in ("id", "case", "producer", "position")
+)
+SOURCE_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in CaseSource._meta.concrete_fields
+    if f.name not in ("id", "case", "producer", "position")
+)
+
+
 def document_upload_to(instance: "Document", filename: str) -> str:
     return f"cases/{instance.case_id}/{filename}"
 

@@ -154,8 +154,7 @@ def _case_form_page(request: HttpRequest, case: Case | None) -> HttpResponse:
             try:
                 if case is None:
                     # The service sets the Case row's party names from the parties.
-                    blank_names = dict.fromkeys(HEADLINE_ROLES, "")
-                    case = case_create(actor=request.user, **blank_names, **fields)
+                    case = case_create(actor=request.user, **fields)
                     done = f"Case {case.reference} opened and assessed."
                 else:
                     case_update(case=case, actor=request.user, changes=fields)

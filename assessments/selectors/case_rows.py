@@ -25,7 +25,15 @@ from method.inputs import (
     PartyFacts,
     SourceFacts,
 )
-from shipments.models import HEADLINE_ROLES, Case, CaseElement, CaseParty, CaseSource, Document
+from shipments.models import (
+    HEADLINE_ROLES,
+    PARTY_FIELDS,
+    Case,
+    CaseElement,
+    CaseParty,
+    CaseSource,
+    Document,
+)
 
 # CaseFacts field -> the Case column it copies.
 CASE_FACT_COLUMNS: dict[str, str] = {
@@ -70,7 +78,7 @@ CASE_COLUMNS: tuple[str, ...] = (
     AS_OF_COLUMN,
     "latest_assessment",
 )
-PARTY_COLUMNS = ("role", "name", "country", "uscc", "lei", "registry_number")
+PARTY_COLUMNS = PARTY_FIELDS  # the method reads all of a party's recorded values
 SOURCE_COLUMNS = (
     "label",
     "elements",

@@ -127,6 +127,8 @@ class ReferenceData:
         default_factory=dict
     )
     _producer_facts: dict[tuple[int, dt.date], ProducerFacts] = field(default_factory=dict)
+    _quotas: dict[tuple[int, int], tuple[QuotaFacts, list[int]]] = field(default_factory=dict)
+    _groups_by_key: dict[str, ProducerGroup] | None = None
 
     @classmethod
     def load(cls, *, producer_ids: Iterable[int] | None = None) -> ReferenceData:
@@ -291,6 +293,21 @@ class ReferenceData:
             self._calendars[key] = cal
         return cal
 
+    @property
+    def groups_by_key(self) -> dict[str, ProducerGroup]:
+        if self._groups_by_key is None:
+            self._groups_by_key = {g.key: g for g in self.groups.values()}
+        return self._groups_by_key
+
+    def quota_shared(self, holder: ProducerGroup, year: int) -> tuple[QuotaFacts, list[int]]:
+        """`quota(holder, year)`, built once per batch: the cases of one holder and year
+        share it (and `inputs_dict` then encodes it once)."""
+        key = (holder.pk, year)
+        hit = self._quotas.get(key)
+        if hit is None:
+            hit = self._quotas[key] = self.quota(holder, year)
+        return hit
+
     def quota(self, holder: ProducerGroup | None, year: int) -> tuple[QuotaFacts, list[int]]:
         cycle = self.cycles.get(year)
         ids = [cycle.id] if cycle else []
@@ -363,7 +380,7 @@ class ReferenceData:
             "calendar": shared(inputs.calendar),
             "measures": [shared(m) for m in inputs.measures],
             "approved_list": inputs.approved_list.to_dict() if inputs.approved_list else None,
-            "quotas": [quota.to_dict() for quota in inputs.quotas],
+            "quotas": [shared(quota) for quota in inputs.quotas],
             "destination_restrictions": [shared(d) for d in inputs.destination_restrictions],
             "watch_candidates": [shared(w) for w in inputs.watch_candidates],
             "settings": shared(inputs.settings),
@@ -428,9 +445,8 @@ class ReferenceData:
             if producer is not None and version is not None:
                 status, note = self.list_entries.get((version.pk, producer.id), _NOT_LISTED)
             if producer is not None and producer.quota_holder_key:
-                group = self.groups[self.producers[producer.id][1]]  # type: ignore[index]
-                holder = group.quota_holder(on=as_of)
-                holders[holder.key] = holder
+                # producer_facts already followed the successor chain to the holder.
+                holders[producer.quota_holder_key] = self.groups_by_key[producer.quota_holder_key]
             sources.append(
                 SourceFacts(
                     label=s.label,
@@ -486,7 +502,7 @@ class ReferenceData:
             )
         quotas, cycle_ids = [], set()
         for key in sorted(holders):
-            quota, ids = self.quota(holders[key], as_of.year)
+            quota, ids = self.quota_shared(holders[key], as_of.year)
             quotas.append(quota)
             cycle_ids.update(ids)
         if not quotas and as_of.year in self.cycles:

@@ -26,7 +26,9 @@ from shipments.services.parties import (
     headline_apply,
     parties_clean,
     parties_display,
+    party_input,
     producer_shorthand,
+    source_input,
     sources_clean,
     sources_display,
 )
@@ -291,11 +293,7 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
             )
     elif any(role in changed for role in HEADLINE_ROLES):
         current = [
-            {
-                f: getattr(p, f)
-                for f in ("role", "name", "country", "uscc", "lei", "registry_number")
-            }
-            | {"producer": p.producer}
+            party_input(p)
             for p in case.parties.select_related("producer")
             if p.role not in HEADLINE_ROLES or p.role not in changed
         ]
@@ -307,21 +305,7 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
     if "sources" in changes or new_pairs is not None:
         raw_sources = changes.get("sources")
         if raw_sources is None:
-            raw_sources = [
-                {
-                    f: getattr(s, f)
-                    for f in (
-                        "label",
-                        "plant_name",
-                        "ore_category",
-                        "production_year",
-                        "evidence",
-                        "note",
-                    )
-                }
-                | {"elements": s.elements, "producer": s.producer}
-                for s in case.sources.select_related("producer")
-            ]
+            raw_sources = [source_input(s) for s in case.sources.select_related("producer")]
         try:
             source_rows = sources_clean(sources=raw_sources, symbols=symbols)
         except ValidationError as exc:

@@ -28,7 +28,15 @@ from django.utils import timezone
 from registry.models import Producer
 from registry.spreadsheets import spreadsheet_read
 from shipments.choices import IMPORT_RUNNING, ImportState
-from shipments.models import Case, CaseParty, CaseSource, ImportJob, ImportJobRow
+from shipments.models import (
+    PARTY_FIELDS,
+    SOURCE_FIELDS,
+    Case,
+    CaseParty,
+    CaseSource,
+    ImportJob,
+    ImportJobRow,
+)
 from shipments.ports import reference_load
 from shipments.services._common import CASE_FIELDS, elements_known, owner_errors
 from shipments.services.cases import ValidCase
@@ -41,17 +49,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PLAIN_FIELDS = tuple(f for f in CASE_FIELDS if f != "owner")
-# A kept party or source: these plain values, its producer's id and its position.
-PARTY_FIELDS = ("role", "name", "country", "uscc", "lei", "registry_number")
-SOURCE_FIELDS = (
-    "label",
-    "elements",
-    "plant_name",
-    "ore_category",
-    "production_year",
-    "evidence",
-    "note",
-)
+# A kept party or source: its plain values (PARTY_FIELDS, SOURCE_FIELDS), its producer's id
+# and its position.
 
 
 def _enqueue(task_name: str, job_id: int) -> None:

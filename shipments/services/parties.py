@@ -17,22 +17,21 @@ from core.types import Actor
 from method.choices import ORE_CATEGORIES, PARTY_ROLES, SOURCE_EVIDENCE, UPSTREAM_KINDS
 from registry.models import Producer
 from shipments.choices import TimelineKind
-from shipments.models import HEADLINE_ROLES, SINGLE_ROLES, Case, CaseParty, CaseSource
+from shipments.models import (
+    HEADLINE_ROLES,
+    PARTY_FIELDS,
+    SINGLE_ROLES,
+    SOURCE_FIELDS,
+    Case,
+    CaseParty,
+    CaseSource,
+)
 from shipments.services._common import EMPTY, _event
 
 PartyInput = Mapping[str, Any]
 SourceInput = Mapping[str, Any]
-_PARTY_FIELDS = ("role", "name", "country", "uscc", "lei", "registry_number", "producer")
-_SOURCE_FIELDS = (
-    "label",
-    "elements",
-    "producer",
-    "plant_name",
-    "ore_category",
-    "production_year",
-    "evidence",
-    "note",
-)
+_PARTY_INPUT = (*PARTY_FIELDS, "producer")
+_SOURCE_INPUT = (*SOURCE_FIELDS, "producer")
 
 
 def _symbols(value: Any) -> list[str]:
@@ -87,7 +86,7 @@ def parties_clean(
     rows: list[CaseParty] = []
     messages: list[str] = []
     for number, raw in enumerate(parties or (), start=1):
-        unknown = sorted(set(raw) - set(_PARTY_FIELDS))
+        unknown = sorted(set(raw) - set(_PARTY_INPUT))
         if unknown:
             messages.append(f"Party {number}: unknown field(s) {', '.join(unknown)}.")
             continue
@@ -154,7 +153,7 @@ def sources_clean(
     rows: list[CaseSource] = []
     messages: list[str] = []
     for number, raw in enumerate(sources or (), start=1):
-        unknown = sorted(set(raw) - set(_SOURCE_FIELDS))
+        unknown = sorted(set(raw) - set(_SOURCE_INPUT))
         if unknown:
             messages.append(f"Source {number}: unknown field(s) {', '.join(unknown)}.")
             continue
@@ -270,22 +269,27 @@ def sources_display(sources: Iterable[CaseSource]) -> str:
     return "; ".join(shown) or EMPTY
 
 
+def party_input(party: CaseParty) -> dict[str, Any]:
+    """A saved party as the input `parties_clean` takes (to rebuild the list on an edit)."""
+    return {f: getattr(party, f) for f in PARTY_FIELDS} | {"producer": party.producer}
+
+
+def source_input(source: CaseSource) -> dict[str, Any]:
+    """A saved source as the input `sources_clean` takes."""
+    return {f: getattr(source, f) for f in SOURCE_FIELDS} | {"producer": source.producer}
+
+
+def _key(row: CaseParty | CaseSource, fields: tuple[str, ...]) -> tuple:
+    values = (getattr(row, f) for f in fields)
+    return (*(tuple(v) if isinstance(v, list) else v for v in values), row.producer_id)
+
+
 def _party_key(party: CaseParty) -> tuple:
-    fields = ("role", "name", "country", "uscc", "lei", "registry_number", "producer_id")
-    return tuple(getattr(party, f) for f in fields)
+    return _key(party, PARTY_FIELDS)
 
 
 def _source_key(source: CaseSource) -> tuple:
-    return (
-        source.label,
-        tuple(source.elements),
-        source.producer_id,
-        source.plant_name,
-        source.ore_category,
-        source.production_year,
-        tuple(source.evidence),
-        source.note,
-    )
+    return _key(source, SOURCE_FIELDS)
 
 
 def headline_apply(case: Case, parties: Sequence[CaseParty]) -> None:

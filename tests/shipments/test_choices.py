@@ -12,3 +12,13 @@ def test_the_django_band_choices_are_the_methods_vocabulary():
     assert band_worsened("low", "high")
     assert not band_worsened("high", "medium")
     assert not band_worsened(None, "critical")  # a first assessment is no worsening
+
+
+def test_the_party_ore_and_evidence_choices_are_the_methods_vocabulary():
+    from method.choices import ORE_CATEGORIES, PARTY_ROLES, SOURCE_EVIDENCE
+    from shipments.choices import OreCategory, PartyRole, SourceEvidence
+
+    assert tuple(PartyRole.values) == PARTY_ROLES
+    assert tuple(OreCategory.values) == ORE_CATEGORIES
+    assert tuple(SourceEvidence.values) == SOURCE_EVIDENCE
+    assert PartyRole("forwarder").label == "Freight forwarder"

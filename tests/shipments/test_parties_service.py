@@ -92,7 +92,8 @@ def test_a_magnet_case_keeps_its_parties_and_sources_and_the_row_repeats_their_n
     )
     created = case.timeline.get(kind="created")
     assert "NdPr:" in created.data["sources"]
-    assert "Forwarder" in created.data["parties"] or "Freight forwarder" in created.data["parties"]
+    assert "Freight forwarder: Hamburg Freight KG (DE)" in created.data["parties"]
+    assert f"Exporter: Ningbo Test Magnetics (CN, USCC {USCC})" in created.data["parties"]
     # The method judged the unlisted Dy plant per source.
     reason = case.latest_assessment.factors
     eligibility = next(f for f in reason if f["factor"] == "producer_eligibility")
