@@ -7,6 +7,33 @@ from django.db import migrations, models
 
 
 UPSTREAM_KINDS = ("mine", "separation_plant")
+# The register's risk-order indexes exist on PostgreSQL only (migration 0002).
+POSTGRES_ONLY_INDEXES = ("case_risk_order", "case_risk_order_working")
+
+
+def _without_postgres_only_indexes(state, app_label):
+    state = state.clone()
+    for name in POSTGRES_ONLY_INDEXES:
+        state.remove_index(app_label, "case", name)
+    return state
+
+
+class RemoveFieldOnAnyDatabase(migrations.RemoveField):
+    """SQLite drops a column by rebuilding the table with every index of the model state,
+    and cannot build the PostgreSQL-only NULLS LAST indexes: the rebuild leaves them out
+    (they were never created there). The state is the same on both databases."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            from_state = _without_postgres_only_indexes(from_state, app_label)
+            to_state = _without_postgres_only_indexes(to_state, app_label)
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            from_state = _without_postgres_only_indexes(from_state, app_label)
+            to_state = _without_postgres_only_indexes(to_state, app_label)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
 # The Case columns that name a party, in the order the parties are listed.
 HEADLINE = (("buyer", "buyer"), ("exporter", "exporter"), ("end_user", "end_user"),
             ("consignee", "consignee"))
@@ -121,7 +148,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(declared_producer_split, declared_producer_join),
-        migrations.RemoveField(
+        RemoveFieldOnAnyDatabase(
             model_name='case',
             name='producer',
         ),
