@@ -101,6 +101,30 @@ LICENCE_STATUSES = ("not_required", "not_applied", "applied", "granted", "denied
 DOCUMENT_STATUSES = ("provided", "verified", "rejected")
 PRODUCER_LIST_STATUSES = ("approved", "suspended", "removed", "not_listed")
 WATCH_STATUSES = ("active", "suspended", "measures_terminated", "removed")
+# What a party-list notice does to a listed party (watch_lists.yaml, per notice; DOMAIN,
+# second edition "Party lists have different effects"):
+#   trade_ban          UEL: ban on China-related import and export (critical, any item)
+#   dual_use_ban       ECCL: no dual-use items (critical if licence-required, else high)
+#   no_general_licence Watch List: a general licence does not cover the party
+#   risk_assessment    Watch List: an individual licence needs a risk assessment and an
+#                      undertaking (required documents)
+#   no_review_deadline Watch List: review is not bound by the 45 working days
+#   investment_ban, entry_ban: recorded, with no effect on a shipment
+WATCH_EFFECTS = (
+    "trade_ban",
+    "dual_use_ban",
+    "no_general_licence",
+    "risk_assessment",
+    "no_review_deadline",
+    "investment_ban",
+    "entry_ban",
+)
+# How a party matched an entry, strongest first.
+MATCH_ROUTES = ("identifier", "exact_name", "known_alias", "name_score")
+# Technology export classification (Catalogue of Technologies Prohibited or Restricted from
+# Export, 2023; MOFCOM No. 62 of 2025 for 1E902).
+TECHNOLOGY_CLASSES = ("prohibited", "restricted", "dual_use")
+LICENCE_PATHWAYS = ("individual", "general", "technology")
 
 MEASURE_CONFIDENCES = ("confirmed", "derived", "unconfirmed")
 QUOTA_CONFIDENCES = ("official", "reported", "estimated")
@@ -145,6 +169,13 @@ GENERAL_LICENCE_DOCUMENTS = ("contract", "end_user_certificate", "end_use_certif
 # Missing either certificate stops a licensed shipment outright (floor: high).
 CERTIFICATE_DOCUMENTS = ("end_user_certificate", "end_use_certificate")
 
+# The shipment file: what a shipment needs to leave, whatever the licence's stage.
+SHIPMENT_DOCUMENTS = ("contract", "commercial_invoice", "packing_list")
+# ... and, where a licence is required, the licence itself and the end-user certificate.
+LICENSED_SHIPMENT_DOCUMENTS = ("licence_copy", "end_user_certificate")
+# A Watch List party's individual licence application (MOFCOM 2026 No. 12).
+WATCH_LIST_DOCUMENTS = ("risk_assessment", "undertaking")
+
 DOCUMENT_LABELS: dict[str, str] = {
     "application_form": "licence application form",
     "identity_documents": "identity documents",
@@ -155,6 +186,11 @@ DOCUMENT_LABELS: dict[str, str] = {
     "end_user_description": "end-user description",
     "no_retransfer_assurance": "no-retransfer assurance",
     "other_mofcom_request": "other document MOFCOM requested",
+    "licence_copy": "copy of the granted licence",
+    "commercial_invoice": "commercial invoice",
+    "packing_list": "packing list",
+    "risk_assessment": "risk-assessment report on the listed party",
+    "undertaking": "written undertaking on the end use",
 }
 
 

@@ -30,7 +30,7 @@ from method.factors.licence import decision_due
 from method.inputs import AssessmentInputs
 from method.result import AssessmentResult, FactorResult
 
-METHOD_VERSION = "2026.12-1"
+METHOD_VERSION = "2026.12-2"
 
 FACTOR_FUNCTIONS: tuple[Callable[[Context], FactorResult], ...] = (
     product_scope,

@@ -24,6 +24,7 @@ from method.choices import (
     ELEMENT_QUOTA_CATEGORIES,
     END_USES,
     LAYERS,
+    LICENCE_PATHWAYS,
     LICENCE_STATUSES,
     LIST_CONFIDENCES,
     ORE_CATEGORIES,
@@ -32,6 +33,8 @@ from method.choices import (
     PRODUCT_FORMS,
     QUOTA_CONFIDENCES,
     SOURCE_EVIDENCE,
+    TECHNOLOGY_CLASSES,
+    WATCH_EFFECTS,
     WATCH_STATUSES,
     one_of,
 )
@@ -128,14 +131,54 @@ class HsLineFacts(PlainMixin):
 
 @dataclass(frozen=True, slots=True)
 class LicenceFacts(PlainMixin):
+    """The shipment's licence: the case's own fields, or the licence record it draws on.
+
+    A record (`record_id` set) carries what the licence covers: its holder, items, quantity
+    and, for a general licence, the named customers and end users. `consumed_kg` is what
+    other shipments on the same licence take before this one (the caller orders them)."""
+
     status: str = "not_applied"
     number: str = ""
     applied_on: dt.date | None = None  # the day MOFCOM received a complete file
     valid_until: dt.date | None = None
     general_licence: bool = False
+    record_id: int | None = None
+    pathway: str = ""  # individual | general | technology; '' = from general_licence
+    holder: str = ""  # the licence holder's name as on the licence
+    valid_from: dt.date | None = None
+    items: tuple[str, ...] = ()  # element symbols covered; () = not recorded
+    forms: tuple[str, ...] = ()  # product forms covered; () = not recorded
+    quantity_kg: float | None = None  # None = no quantity limit recorded
+    consumed_kg: float = 0.0  # taken by the licence's other shipments before this one
+    named_parties: tuple[str, ...] = ()  # general licence: the customers/end users named
 
     def __post_init__(self) -> None:
         one_of(self.status, LICENCE_STATUSES, "licence status")
+        if self.pathway:
+            one_of(self.pathway, LICENCE_PATHWAYS, "licence pathway")
+        _non_negative(self.quantity_kg, "licence quantity_kg")
+        _non_negative(self.consumed_kg, "licence consumed_kg")
+
+    @property
+    def route(self) -> str:
+        """individual | general | technology."""
+        return self.pathway or ("general" if self.general_licence else "individual")
+
+
+@dataclass(frozen=True, slots=True)
+class TechnologyFacts(PlainMixin):
+    """The catalogue item a technology export is classified under."""
+
+    key: str
+    title: str
+    klass: str  # prohibited | restricted | dual_use
+    catalogue: str  # the instrument: "Catalogue of Technologies ... (2023 revision)"
+    control_code: str = ""  # e.g. 1E902.a
+    measure_key: str = ""  # the registry measure that lists the item
+    confidence: str = "confirmed"
+
+    def __post_init__(self) -> None:
+        one_of(self.klass, TECHNOLOGY_CLASSES, "technology class")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +204,13 @@ class CaseFacts(PlainMixin):
     sources: tuple[SourceFacts, ...] = ()
     licence: LicenceFacts = field(default_factory=LicenceFacts)
     documents: tuple[DocumentFacts, ...] = ()
+    quantity_kg: float | None = None
+    planned_ship_date: dt.date | None = None  # as planned; as_of may be later (passed)
+    technology: TechnologyFacts | None = None  # technology form: the catalogue item chosen
 
     def __post_init__(self) -> None:
         one_of(self.product_form, PRODUCT_FORMS, "product_form")
+        _non_negative(self.quantity_kg, "quantity_kg")
         one_of(self.end_use, END_USES, "end_use")
 
     def parties_in(self, role: str) -> tuple[PartyFacts, ...]:
@@ -238,8 +285,11 @@ class AllocationFacts(PlainMixin):
     category: str  # light | ionic | total
     tonnes: float | None = None  # None = allocation known to exist, volume unknown
     utilised_tonnes: float | None = None
+    confidence: str = ""  # official | reported | estimated; '' = the cycle's
 
     def __post_init__(self) -> None:
+        if self.confidence:
+            one_of(self.confidence, QUOTA_CONFIDENCES, "allocation confidence")
         one_of(self.kind, ALLOCATION_KINDS, "allocation kind")
         one_of(self.category, ALLOCATION_CATEGORIES, "allocation category")
         _non_negative(self.tonnes, "tonnes")
@@ -283,6 +333,9 @@ class CalendarFacts(PlainMixin):
     holidays: tuple[dt.date, ...] = ()  # weekday days off
     makeup_workdays: tuple[dt.date, ...] = ()  # weekend days that are working days
     known_years: tuple[int, ...] = ()  # years whose official holiday notice is loaded
+    # Statutory days off derived for years with no notice (Decree 795's 13 days; the
+    # make-up working days cannot be derived): the pessimistic licence clock counts them.
+    statutory_days: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,9 +350,16 @@ class WatchEntryFacts(PlainMixin):
     version_date: dt.date | None = None
     confidence: str = "confirmed"
     notice: str = ""  # the announcement that listed the entry
+    notice_key: str = ""  # the announcement's id in the reference data
+    effects: tuple[str, ...] = ()  # WATCH_EFFECTS of the notice
+    suspended_until: dt.date | None = None  # exclusive; a suspension before it lapsed
+    # Registered identifiers, as sorted (kind, value) pairs: ("lei", ...), ("uscc", ...).
+    identifiers: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         one_of(self.status, WATCH_STATUSES, "watch entry status")
+        for effect in self.effects:
+            one_of(effect, WATCH_EFFECTS, "watch entry effect")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,23 @@ from method.choices import (
 
 @dataclass(frozen=True, slots=True)
 class Evidence(PlainMixin):
+    """One fact a finding rests on, structured as an auditor reads it (DOMAIN, second
+    edition, "Evidence an auditor accepts"). `label` is the one-line form; the other fields
+    are '' where they do not apply."""
+
     # measure | list_version | quota_cycle | watch_entry | calendar | document | producer
+    # | hs_code | destination | licence | technology
     kind: str
     ref_id: str  # the referenced row's id (or key) as text; '' when there is no row
     label: str  # shown to the officer; carries "(unverified)" for unconfirmed facts
+    instrument: str = ""  # number and title of the instrument
+    layer: str = ""  # the control layer(s) it acts in: "licence", "prohibition, technology"
+    window: str = ""  # "in force from 2025-04-04", "2025-11-07 to 2026-11-10"
+    suspension: str = ""  # "suspended by No. 70 of 2025 until 2026-11-10" / "lapsed ... - verify"
+    matched: str = ""  # how it matched: "elements Dy, Tb; form oxide", "HS 2846901500", ...
+    control_code: str = ""  # e.g. 1E902.a
+    data_version: str = ""  # list version, quota cycle and batch, watch-list notice
+    confidence: str = ""  # confirmed | derived | unverified | reported ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +45,9 @@ class FactorResult(PlainMixin):
     reason: str
     evidence: tuple[Evidence, ...] = ()
     next_steps: tuple[str, ...] = ()
+    # A system-wide caveat (e.g. "2026 quota volumes unpublished") behind this severity:
+    # shown once, and it does not add up with other doubts (DOMAIN, second edition).
+    caveat: str = ""
 
     def __post_init__(self) -> None:
         one_of(self.factor, FACTORS, "factor")
@@ -52,6 +68,10 @@ class AssessmentResult(PlainMixin):
     decision_due: dt.date | None  # MOFCOM's 45-working-day date for a pending application
     summary: str  # the worst factor's reason, for a register row
     inputs_hash: str
+    # The latest plausible decision date when the count ran through a year with no holiday
+    # notice (the range is decision_due .. decision_due_latest).
+    decision_due_latest: dt.date | None = None
+    caveats: tuple[str, ...] = ()  # system-wide caveats, shown once (banner, dashboard)
 
     def __post_init__(self) -> None:
         one_of(self.band, BANDS, "band")

@@ -42,6 +42,7 @@ CASE_FACT_COLUMNS: dict[str, str] = {
     "end_use": "end_use",
     "hs_code": "hs_code",
     "destination": "destination",
+    "planned_ship_date": "planned_ship_date",
 }
 # LicenceFacts field -> the Case column it copies.
 LICENCE_FACT_COLUMNS: dict[str, str] = {
@@ -61,12 +62,18 @@ CASE_FACT_RELATIONS: dict[str, tuple[str, ...]] = {
     "licence": tuple(LICENCE_FACT_COLUMNS.values()),
     "documents": ("documents",),
 }
-# Read besides the facts: the assessment date (`case_as_of`).
+# Read besides the facts: the assessment date (`case_as_of`) and what it depends on.
 AS_OF_COLUMN = "planned_ship_date"
+STATUS_COLUMN = "status"
+QUANTITY_COLUMN = "quantity_kg"
+# A case being worked: judged as of today once its planned ship date has passed.
+WORKING_STATUSES = ("open", "on_hold")
 
 # The Case fields (and relations) whose change can change an assessment.
 CASE_FIELDS_READ: frozenset[str] = frozenset(
-    {*CASE_FACT_COLUMNS.values(), AS_OF_COLUMN}.union(*CASE_FACT_RELATIONS.values())
+    {*CASE_FACT_COLUMNS.values(), AS_OF_COLUMN, STATUS_COLUMN, QUANTITY_COLUMN}.union(
+        *CASE_FACT_RELATIONS.values()
+    )
 )
 
 # The columns a batch loads (a case has about 30, several long texts): the facts' columns,
@@ -76,6 +83,8 @@ CASE_COLUMNS: tuple[str, ...] = (
     *CASE_FACT_COLUMNS.values(),
     *LICENCE_FACT_COLUMNS.values(),
     AS_OF_COLUMN,
+    STATUS_COLUMN,
+    QUANTITY_COLUMN,
     "latest_assessment",
 )
 PARTY_COLUMNS = PARTY_FIELDS  # the method reads all of a party's recorded values
@@ -91,7 +100,15 @@ SOURCE_COLUMNS = (
 
 
 def case_as_of(case: Case, today: dt.date) -> dt.date:
-    return getattr(case, AS_OF_COLUMN) or today
+    """The planned ship date, or today when there is none or (for a case still being
+    worked) when it has passed: an open case is never judged on a day already gone
+    (DOMAIN, second edition, "Time")."""
+    planned = getattr(case, AS_OF_COLUMN)
+    if planned is None:
+        return today
+    if planned < today and getattr(case, STATUS_COLUMN) in WORKING_STATUSES:
+        return today
+    return planned
 
 
 def case_facts_build(
@@ -114,7 +131,12 @@ def case_facts_build(
             **{name: getattr(case, column) for name, column in LICENCE_FACT_COLUMNS.items()}
         ),
         documents=documents,
+        quantity_kg=_kg(getattr(case, QUANTITY_COLUMN)),
     )
+
+
+def _kg(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _related(case: Case, prefetched: str, manager: str) -> list:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from method import AssessmentInputs, assess
-from method.editions import e2026_11
+from method.editions import e2026_11, e2026_12
 from method.engine import METHOD_VERSION
 
 Edition = tuple[Any, Callable[..., Any]]
@@ -22,6 +22,8 @@ _FROZEN: dict[str, Edition] = {
     # quota-holding group); its snapshots replay under 2026.11-2 and report that sentence.
     "2026.11-1": (e2026_11.AssessmentInputs, e2026_11.assess),
     "2026.11-2": (e2026_11.AssessmentInputs, e2026_11.assess),
+    # The second edition's first half (parties and supply chain, issue 12).
+    "2026.12-1": (e2026_12.AssessmentInputs, e2026_12.assess),
 }
 
 

@@ -6,6 +6,7 @@ from .lists import ApprovedListEntry, ApprovedListVersion
 from .measures import Authority, Measure, Suspension
 from .producers import Producer, ProducerGroup
 from .quotas import QuotaAllocation, QuotaBatch, QuotaCycle, QuotaUtilisation
+from .technology import TechnologyClass, TechnologyItem
 from .watchlists import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "QuotaUtilisation",
     "ReferenceChange",
     "Suspension",
+    "TechnologyClass",
+    "TechnologyItem",
     "WatchList",
     "WatchListEntry",
 ]
