@@ -172,7 +172,7 @@ CERTIFICATE_DOCUMENTS = ("end_user_certificate", "end_use_certificate")
 # The shipment file: what a shipment needs to leave, whatever the licence's stage.
 SHIPMENT_DOCUMENTS = ("contract", "commercial_invoice", "packing_list")
 # ... and, where a licence is required, the licence itself and the end-user certificate.
-LICENSED_SHIPMENT_DOCUMENTS = ("licence_copy", "end_user_certificate")
+LICENSED_SHIPMENT_DOCUMENTS = ("licence", "end_user_certificate")
 # A Watch List party's individual licence application (MOFCOM 2026 No. 12).
 WATCH_LIST_DOCUMENTS = ("risk_assessment", "undertaking")
 
@@ -186,7 +186,7 @@ DOCUMENT_LABELS: dict[str, str] = {
     "end_user_description": "end-user description",
     "no_retransfer_assurance": "no-retransfer assurance",
     "other_mofcom_request": "other document MOFCOM requested",
-    "licence_copy": "copy of the granted licence",
+    "licence": "copy of the granted licence",
     "commercial_invoice": "commercial invoice",
     "packing_list": "packing list",
     "risk_assessment": "risk-assessment report on the listed party",
