@@ -2,8 +2,10 @@
 
 Band: at least the worst factor's severity ('none' and 'low' give 'low'); three or more
 factors at medium or worse raise the band to at least 'high' (several independent doubts
-about one shipment rarely all resolve in time). Nothing but a factor's own 'critical'
-makes a case critical: critical means "will not execute as planned".
+about one shipment rarely all resolve in time). A factor at medium only because of a
+system-wide caveat (unpublished quota volumes) is not such a doubt and weighs as low.
+Nothing but a factor's own 'critical' makes a case critical: critical means "will not
+execute as planned".
 
 Score (0-100): the band's base (low 0, medium 25, high 50, critical 76) plus the factors'
 weights (low 1, medium 3, high 5, critical 8), capped at 24. The cap keeps each band's
@@ -53,16 +55,31 @@ def _floor_band(factors: tuple[FactorResult, ...]) -> Band:
     return BANDS[max(worst_rank - 1, 0)]
 
 
+def _doubtful(factor: FactorResult) -> bool:
+    """A doubt about this shipment: medium or worse for a reason of its own (a system-wide
+    caveat such as unpublished quota volumes applies to every case alike and does not add
+    up with other doubts: DOMAIN, second edition)."""
+    if factor.caveat and factor.severity == "medium":
+        return False
+    return factor.rank >= SEVERITY_RANK["medium"]
+
+
+def _weight(factor: FactorResult) -> int:
+    if factor.caveat and factor.severity == "medium":
+        return SEVERITY_WEIGHT["low"]
+    return SEVERITY_WEIGHT[factor.severity]
+
+
 def band_for(factors: tuple[FactorResult, ...]) -> Band:
     band = _floor_band(factors)
-    doubtful = sum(1 for factor in factors if factor.rank >= SEVERITY_RANK["medium"])
+    doubtful = sum(1 for factor in factors if _doubtful(factor))
     if doubtful >= ACCUMULATION_COUNT and BAND_RANK[band] < BAND_RANK[ACCUMULATION_BAND]:
         band = ACCUMULATION_BAND
     return band
 
 
 def score_for(band: Band, factors: tuple[FactorResult, ...]) -> int:
-    weight = sum(SEVERITY_WEIGHT[factor.severity] for factor in factors)
+    weight = sum(_weight(factor) for factor in factors)
     return BAND_BASE[band] + min(weight, WITHIN_BAND_CAP)
 
 
@@ -87,7 +104,9 @@ def assess(inputs: AssessmentInputs, *, inputs_hash: str | None = None) -> Asses
         factors=factors,
         method_version=METHOD_VERSION,
         licence_required=ctx.licence_required,
-        decision_due=due.day if due else None,
+        decision_due=due.earliest if due else None,
         summary=factors[0].reason,
         inputs_hash=inputs_hash if inputs_hash is not None else inputs.inputs_hash(),
+        decision_due_latest=due.latest if due and due.latest != due.earliest else None,
+        caveats=tuple(dict.fromkeys(factor.caveat for factor in factors if factor.caveat)),
     )

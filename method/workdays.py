@@ -2,8 +2,11 @@
 
 MOFCOM decides a dual-use licence within 45 working days of a complete file. Working days
 are Monday-Friday, minus the State Council's notice days off, plus the weekend make-up
-working days (调休). A year whose notice is not loaded is counted on weekends only, and
-the result says so, because the real date can then only be later.
+working days (调休). A year whose notice is not loaded is counted twice: on weekends only
+(the earliest the date can be) and with the statutory days already known for that year off
+(Decree 795's 13 days, derived from the lunar calendar; a statutory day on a weekend gives a
+substitute weekday off; make-up working days cannot be derived and are not counted), the
+latest plausible date. The licence factor takes its severity from the latest.
 """
 
 from __future__ import annotations
@@ -44,6 +47,12 @@ def _lookup(calendar: CalendarFacts) -> tuple[frozenset[dt.date], frozenset[dt.d
     return frozenset(calendar.holidays), frozenset(calendar.makeup_workdays)
 
 
+@lru_cache(maxsize=64)
+def _statutory(calendar: CalendarFacts) -> frozenset[dt.date]:
+    known = set(calendar.known_years)
+    return frozenset(day for day in calendar.statutory_days if day.year not in known)
+
+
 def is_working_day(day: dt.date, calendar: CalendarFacts) -> bool:
     holidays, makeup = _lookup(calendar)
     if day in makeup:
@@ -51,6 +60,25 @@ def is_working_day(day: dt.date, calendar: CalendarFacts) -> bool:
     if day in holidays:
         return False
     return day.weekday() < 5
+
+
+def add_working_days_latest(start: dt.date, n: int, calendar: CalendarFacts) -> dt.date:
+    """The latest plausible n-th working day after `start`: as `add_working_days`, with
+    the derived statutory days of years without a notice taken off (a weekend one costs a
+    substitute working day)."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    statutory = _statutory(calendar)
+    day, counted, needed = start, 0, n
+    while counted < needed:
+        day += _ONE_DAY
+        if day in statutory:
+            if day.weekday() >= 5:
+                needed += 1  # the substitute day off comes out of the working days
+            continue
+        if is_working_day(day, calendar):
+            counted += 1
+    return day
 
 
 def _unknown_years(first: dt.date, last: dt.date, calendar: CalendarFacts) -> tuple[int, ...]:

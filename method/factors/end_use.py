@@ -8,15 +8,13 @@ date sets its floor where its scope applies (any item, or military end use only)
 
 from __future__ import annotations
 
-from method.choices import PARTY_ROLE_LABELS, Severity
-from method.factors.context import Context
-from method.inputs import DestinationFacts, WatchEntryFacts
+from method.choices import Severity
+from method.factors.context import Context, Hit
+from method.inputs import DestinationFacts
 from method.result import Evidence, FactorResult, unverified_suffix, worst
-from method.screening import Match, match_party
 
 FACTOR = "end_use"
 _CASE_BY_CASE = ("semiconductors", "aerospace")
-_LAPSED_STATUSES = ("suspended", "measures_terminated")
 
 
 def _end_use_finding(ctx: Context) -> tuple[Severity, str]:
@@ -34,34 +32,100 @@ def _end_use_finding(ctx: Context) -> tuple[Severity, str]:
     return "none", ""
 
 
-def _match_severity(match: Match, entry: WatchEntryFacts, licence_required: bool) -> Severity:
-    if entry.status == "removed":
+def _hit_severity(hit: Hit, licence_required: bool) -> Severity:
+    """The floor a list hit sets, by the notice's effects (DOMAIN, second edition).
+
+    Trade ban (UEL): critical for any item. Dual-use ban (ECCL): critical for a
+    licence-required item, high otherwise (catch-all review). Watch List: medium (an
+    individual licence with a risk assessment and undertaking; the licence and documents
+    factors carry the rest). A potential match (a name alone) is at most high; a weak one,
+    a suspended listing, or one whose measures were terminated: review.
+    """
+    state, strength = hit.state, hit.match.strength
+    if state == "removed":
         return "low"
-    if match.strength == "weak" or entry.status in _LAPSED_STATUSES:
+    if state == "measures_terminated":
+        return "low"
+    if state == "suspended" or strength == "weak":
         return "medium"
-    # Listed end users are denied in principle for controlled items.
-    return "critical" if licence_required else "high"
+    effects = hit.effects
+    if "trade_ban" in effects:
+        floor: Severity = "critical"
+    elif "dual_use_ban" in effects:
+        floor = "critical" if licence_required else "high"
+    elif "no_general_licence" in effects or "risk_assessment" in effects:
+        floor = "medium" if licence_required else "low"
+    else:
+        floor = "medium"
+    if strength == "potential" and floor == "critical":
+        return "high"
+    return floor
 
 
-def _match_sentence(role: str, party: str, match: Match, entry: WatchEntryFacts) -> str:
-    status = entry.status.replace("_", " ")
-    kind = "matches" if match.strength == "strong" else "resembles"
+def _effects_text(hit: Hit) -> str:
+    labels = {
+        "trade_ban": "ban on China-related trade",
+        "dual_use_ban": "no dual-use items",
+        "no_general_licence": "no general licence",
+        "risk_assessment": "risk assessment and undertaking required",
+        "no_review_deadline": "review not bound by 45 working days",
+    }
+    return ", ".join(labels[e] for e in hit.effects if e in labels)
+
+
+def _state_text(hit: Hit) -> str:
+    entry = hit.entry
+    if hit.state == "lapsed":
+        return f"suspension lapsed on {entry.suspended_until} - verify"
+    if hit.state == "suspended":
+        until = f" until {entry.suspended_until}" if entry.suspended_until else ""
+        return f"measures suspended{until}"
+    return hit.state.replace("_", " ")
+
+
+def _hit_sentence(hit: Hit) -> str:
+    entry, match = hit.entry, hit.match
+    kind = {"strong": "matches", "potential": "may be", "weak": "resembles"}[match.strength]
     notice = f", {entry.notice}" if entry.notice else ""
+    effects = _effects_text(hit)
+    effects = f": {effects}" if effects and hit.biting else ""
     sentence = (
-        f"The {role} '{party}' {kind} '{match.matched_name}' on the {entry.list_name} "
-        f"({status}{notice}, score {match.score:g})"
+        f"{hit.who[0].upper()}{hit.who[1:]} {kind} '{entry.name}' on the {entry.list_name} "
+        f"({_state_text(hit)}{notice}; {match.described}){effects}"
     )
-    return sentence + ("" if kind == "matches" and entry.status == "active" else " - review")
+    review = match.strength != "strong" or hit.state not in ("active",)
+    return sentence + (" - review." if review and hit.state != "lapsed" else ".")
 
 
-def _entry_evidence(match: Match, entry: WatchEntryFacts) -> Evidence:
-    label = f"{entry.name} - {entry.list_name}, {entry.status.replace('_', ' ')}"
+def _hit_evidence(hit: Hit) -> Evidence:
+    entry, match = hit.entry, hit.match
+    label = f"{entry.name} - {entry.list_name}, {_state_text(hit)}"
     if entry.notice:
         label += f", {entry.notice}"
     if entry.version_date:
         label += f", list of {entry.version_date}"
-    label += f" (match score {match.score:g}){unverified_suffix(entry.confidence)}"
-    return Evidence("watch_entry", str(entry.id), label)
+    label += f" ({match.described}){unverified_suffix(entry.confidence)}"
+    suspension = ""
+    if entry.suspended_until is not None:
+        suspension = _state_text(hit) if hit.state in ("lapsed", "suspended") else ""
+    return Evidence(
+        "watch_entry",
+        str(entry.id),
+        label,
+        instrument=f"{entry.list_name}: {entry.notice}" if entry.notice else entry.list_name,
+        layer="end_use, licence" if "no_general_licence" in hit.effects else "end_use",
+        suspension=suspension,
+        matched=f"{hit.who}: {match.strength} match {match.described}",
+        data_version=", ".join(
+            part
+            for part in (
+                entry.notice_key or entry.notice,
+                f"list as of {entry.version_date}" if entry.version_date else "",
+            )
+            if part
+        ),
+        confidence="unverified" if unverified_suffix(entry.confidence) else entry.confidence,
+    )
 
 
 def _in_force(restriction: DestinationFacts, ctx: Context) -> bool:
@@ -77,7 +141,26 @@ def _destination(ctx: Context) -> tuple[list[Severity], list[str], list[Evidence
             continue
         what = f"{restriction.title} ({restriction.instrument})"
         label = what + unverified_suffix(restriction.confidence)
-        evidence.append(Evidence("destination", str(restriction.id), label))
+        evidence.append(
+            Evidence(
+                "destination",
+                str(restriction.id),
+                label,
+                instrument=restriction.instrument,
+                layer="end_use",
+                window=(
+                    f"{restriction.effective_from} to {restriction.effective_to}"
+                    if restriction.effective_to
+                    else f"in force from {restriction.effective_from}"
+                ),
+                matched=f"destination {restriction.country}"
+                + (", military end use" if restriction.scope == "military_end_use" else ""),
+                data_version=restriction.regime,
+                confidence="unverified"
+                if unverified_suffix(restriction.confidence)
+                else restriction.confidence,
+            )
+        )
         military = ctx.case.end_use == "defence"
         if restriction.scope == "all_items" or military:
             severities.append(restriction.severity)  # type: ignore[arg-type]
@@ -103,16 +186,12 @@ def end_use(ctx: Context) -> FactorResult:
         severities.append("medium")
         sentences.append("No end user declared: declare the end user.")
         extra_steps.append("declare the end user")
-    entries = {entry.id: entry for entry in ctx.inputs.watch_candidates}
-    for party_facts in ctx.case.parties:
-        role, party = PARTY_ROLE_LABELS[party_facts.role], party_facts.name
-        if not party.strip():
-            continue
-        for match in match_party(party, entries.values(), ctx.inputs.settings):
-            entry = entries[match.entry_id]
-            severities.append(_match_severity(match, entry, ctx.licence_required))
-            sentences.append(_match_sentence(role, party, match, entry) + ".")
-            evidence.append(_entry_evidence(match, entry))
+    for hit in ctx.hits:
+        severities.append(_hit_severity(hit, ctx.licence_required))
+        sentences.append(_hit_sentence(hit))
+        evidence.append(_hit_evidence(hit))
+        if hit.has("trade_ban") and hit.match.strength == "strong":
+            extra_steps.append(f"do not ship: {hit.who} is barred from China-related trade")
     screened = bool(evidence)
     d_severities, d_sentences, d_evidence, d_steps = _destination(ctx)
     severities.extend(d_severities)

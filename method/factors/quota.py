@@ -4,11 +4,18 @@ allocation (kind from the form, category from the source's ore) in the as-of cyc
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from method.choices import UPSTREAM_KINDS, Severity
 from method.factors.context import Context, QuotaBasis, joined, source_basis, unsourced
 from method.factors.producer import short_group, source_heading
-from method.factors.quota_cycle import CycleUsed, Holding, cycle_used, holding
+from method.factors.quota_cycle import (
+    CycleUsed,
+    Holding,
+    cycle_used,
+    holding,
+    recorded_confidence,
+)
 from method.inputs import SourceFacts
 from method.result import FactorResult, worst
 
@@ -57,42 +64,68 @@ def _describe(held: Holding, label: str, kind: str, category: str) -> str:
     return f"{label} {predicate}{used}"
 
 
-def _judge(source: SourceFacts, basis: QuotaBasis, ctx: Context):
-    """(severity, sentence, cycle used or None) for one source's quota holder."""
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    severity: Severity
+    sentence: str
+    cycle: CycleUsed | None = None
+    caveat: str = ""  # a system-wide caveat behind a medium (unpublished volumes)
+
+
+def _judge(source: SourceFacts, basis: QuotaBasis, ctx: Context) -> _Judged:
+    """One source's quota holder against the cycle it is judged on."""
     heading = source_heading(source)
     category = "any" if basis.category == "any" else basis.category
     producer = source.producer
     if producer is None or producer.kind not in UPSTREAM_KINDS:
-        return "medium", f"{heading}: no quota holder known until the plant is evidenced", None
+        return _Judged("medium", f"{heading}: no quota holder known until the plant is evidenced")
     holder_key = producer.quota_holder_key
     holder = short_group(producer.quota_holder_name or "") or holder_key
     if not holder_key:
         group = producer.group_name or producer.name
-        return "high", f"{heading}: {group} has no quota-holding group, so it holds no quota", None
+        return _Judged(
+            "high", f"{heading}: {group} has no quota-holding group, so it holds no quota"
+        )
     quota = ctx.inputs.quota_for(holder_key)
     if quota is None:
-        return (
-            "medium",
-            f"{heading}: no quota data for {ctx.as_of.year} was supplied - verify",
-            None,
+        return _Judged(
+            "medium", f"{heading}: no quota data for {ctx.as_of.year} was supplied - verify"
         )
     cycle = cycle_used(quota, holder)
     held = holding(cycle, basis)
     parts = [cycle.gap] if cycle.gap else []
-    if not quota.published and not cycle.gap:
-        parts.append(
-            f"{quota.cycle_year} quota volumes are unpublished and no earlier published "
-            f"cycle holds an allocation for {holder}"
-        )
+    caveat = ""
+    if not quota.published:
+        caveat = f"{quota.cycle_year} quota volumes are unpublished"
+        if not cycle.gap and cycle.year == quota.cycle_year and quota.allocations:
+            parts.append(f"{caveat}; allocations recorded by staff are judged")
+        elif not cycle.gap:
+            parts.append(
+                f"{caveat} and no earlier published cycle holds an allocation for {holder}"
+            )
     parts.append(_describe(held, f"{holder} ({cycle.label})", basis.kind, category))
     if basis.assumed:
         parts.append(f"{category} assumed from the element (ore not declared)")
+    confidence = recorded_confidence(cycle)
+    recorded = cycle.year == quota.cycle_year and not quota.published
+    if confidence != "official":
+        parts.append(f"volumes {confidence}, not official - verify")
     severity = worst(
         "high" if held.status == "none" else "none",
-        "medium" if cycle.gap or not quota.published or held.status == "unknown" else "none",
+        "medium" if cycle.gap or held.status == "unknown" else "none",
+        "medium" if not quota.published and not quota.allocations else "none",
+        "low" if confidence != "official" or recorded else "none",
         _utilisation_severity(_utilisation(held)),
     )
-    return severity, f"{heading}: " + "; ".join(parts), cycle
+    # The caveat is behind the severity only when nothing case-specific is.
+    own = worst(
+        "high" if held.status == "none" else "none",
+        "medium" if held.status == "unknown" and not cycle.gap else "none",
+        _utilisation_severity(_utilisation(held)),
+    )
+    if not caveat or own == severity:
+        caveat = ""
+    return _Judged(severity, f"{heading}: " + "; ".join(parts), cycle, caveat)
 
 
 def quota_headroom(ctx: Context) -> FactorResult:
@@ -100,20 +133,27 @@ def quota_headroom(ctx: Context) -> FactorResult:
     if ctx.quota_basis is None:
         return _result("none", _not_applicable(ctx))
     severities: list[Severity] = []
+    own: list[Severity] = []  # severities with a case-specific cause
+    caveats: list[tuple[Severity, str]] = []
     sentences: list[str] = []
     evidence = []
     for source in case.sources:
         basis = source_basis(source, case)
         if basis is None:
             continue
-        severity, sentence, cycle = _judge(source, basis, ctx)
-        severities.append(severity)
-        sentences.append(sentence + ".")
-        if cycle is not None:
-            evidence.append(cycle.evidence)
+        judged = _judge(source, basis, ctx)
+        severities.append(judged.severity)
+        sentences.append(judged.sentence + ".")
+        if judged.cycle is not None:
+            evidence.append(judged.cycle.evidence)
+        if judged.caveat:
+            caveats.append((judged.severity, judged.caveat))
+        else:
+            own.append(judged.severity)
     missing = unsourced(case, quota_only=True)
     if missing:
         severities.append("medium")
+        own.append("medium")
         sentences.append(
             f"Quota cannot be checked for {joined(missing)}: upstream source not evidenced."
         )
@@ -121,12 +161,17 @@ def quota_headroom(ctx: Context) -> FactorResult:
         return _result("none", "No upstream source needs a quota allocation.")
     severity = worst(*severities)
     steps = ["ask the supplier for evidence of the producer's quota"] if severity != "none" else []
+    # A system-wide caveat marks the factor only when it alone sets the severity.
+    caveat = ""
+    if caveats and worst(*own) != severity:
+        caveat = caveats[0][1]
     return FactorResult(
         FACTOR,
         severity,
         " ".join(sentences),
         tuple(dict.fromkeys(evidence)),
         tuple(steps),
+        caveat=caveat,
     )
 
 

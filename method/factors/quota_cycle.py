@@ -27,9 +27,19 @@ class CycleUsed:
     @property
     def evidence(self) -> Evidence:
         ref = "" if self.cycle_id is None else str(self.cycle_id)
-        state = self.confidence if self.published else "unpublished"
+        confidence = recorded_confidence(self)
+        state = confidence if self.published else f"unpublished cycle, recorded as {confidence}"
         label = f"{self.label} quota allocations ({state})"
-        return Evidence("quota_cycle", ref, label + unverified_suffix(self.confidence))
+        return Evidence(
+            "quota_cycle",
+            ref,
+            label + unverified_suffix(confidence),
+            instrument="MIIT/MNR total-quantity control indicators (Order No. 71 from 2025)",
+            layer="quota",
+            window=f"quota year {self.year}",
+            data_version=self.label,
+            confidence=confidence,
+        )
 
     @property
     def holds_any(self) -> bool:
@@ -48,7 +58,16 @@ class Holding:
 
 
 def _volumes_known(quota: QuotaFacts) -> bool:
-    return quota.published and any(row.tonnes is not None for row in quota.allocations)
+    """Published volumes, or allocations staff recorded for an unpublished cycle (they
+    count, with their confidence: DOMAIN, second edition, "Quota data as it is known")."""
+    return any(row.tonnes is not None for row in quota.allocations)
+
+
+def recorded_confidence(cycle: CycleUsed) -> str:
+    """The weakest confidence among the allocations judged ('official' when all are)."""
+    order = ("official", "reported", "estimated")
+    found = [row.confidence or cycle.confidence for row in cycle.allocations] or [cycle.confidence]
+    return max(found, key=lambda c: order.index(c) if c in order else len(order))
 
 
 def cycle_used(quota: QuotaFacts, holder: str) -> CycleUsed:

@@ -10,8 +10,9 @@ from method.factors.context import (
     Context,
     element_list,
     joined,
-    measure_evidence,
     short_title,
+    status_evidence,
+    suspension_text,
 )
 from method.inputs import CaseFacts
 from method.result import Evidence, FactorResult, worst
@@ -114,19 +115,89 @@ def _declaration(ctx: Context) -> tuple[list[tuple[str, str, str]], Evidence | N
     evidence = None
     if case.hs_line is not None and (contradiction or findings):
         evidence = Evidence(
-            "hs_code", case.hs_line.code, f"HS {case.hs_line.code}: {case.hs_line.description}"
+            "hs_code",
+            case.hs_line.code,
+            f"HS {case.hs_line.code}: {case.hs_line.description}",
+            instrument="China Customs tariff (registry HS lines)",
+            matched=f"declared HS {case.hs_line.code}, form {case.product_form}, "
+            f"elements {element_list(case)}",
         )
     return findings, evidence
 
 
+def _is_prohibition(status: MeasureStatus, ctx: Context) -> bool:
+    if not status.has_layer("prohibition"):
+        return False
+    # The technology catalogue prohibits only its prohibited items (restricted ones need a
+    # technology export licence).
+    if status.has_layer("technology") and ctx.technology is not None:
+        return ctx.technology.route == "prohibited"
+    return True
+
+
+def _time(ctx: Context) -> list[tuple[str, str, str]]:
+    passed = ctx.passed_ship_date
+    if passed is None:
+        return []
+    return [
+        (
+            "low",
+            f"Planned ship date {passed} has passed: judged as of {ctx.as_of}.",
+            "record the new planned ship date",
+        )
+    ]
+
+
+def _technology(ctx: Context) -> list[tuple[str, str, str]]:
+    """Technology is classified against the catalogue (DOMAIN, second edition)."""
+    route = ctx.technology
+    if route is None:
+        return []
+    item = ctx.case.technology
+    if route.route == "unclassified" or item is None:
+        return [
+            (
+                "high",
+                "Technology export not classified against the Catalogue of Technologies "
+                "Prohibited or Restricted from Export or No. 62 (1E902): classify it.",
+                "classify the technology against the catalogue",
+            )
+        ]
+    code = f" ({item.control_code})" if item.control_code else ""
+    named = f"'{item.title}'{code} under {short_title(item.catalogue)}"
+    if route.route == "prohibited":
+        return [
+            (
+                "critical",
+                f"Export is prohibited: {named} is a prohibited item; no licence path.",
+                "do not transfer: prohibited technology cannot be licensed",
+            )
+        ]
+    if route.route == "technology_licence":
+        return [
+            (
+                "low",
+                f"{named} is a restricted item: a technology export licence is required.",
+                "",
+            )
+        ]
+    if route.route == "dual_use_licence":
+        return [("low", f"{named} is a controlled dual-use technology: a licence is required.", "")]
+    why = suspension_text(route.status) if route.status is not None else "not in force"
+    return [("none", f"{named}: the listing measure does not apply on {ctx.as_of} ({why}).", "")]
+
+
 def product_scope(ctx: Context) -> FactorResult:
     applying = [s for s in ctx.statuses if s.applies]
-    prohibited = [s for s in applying if s.has_layer("prohibition")]
+    prohibited = [s for s in applying if _is_prohibition(s, ctx)]
     lapsed = [s for s in applying if s.lapsed is not None]
     controls = [s for s in applying if any(s.has_layer(layer) for layer in _CONTROL_LAYERS)]
     suspended = [s for s in ctx.statuses if s.in_force and s.suspended_by is not None]
 
     findings, declaration_evidence = _declaration(ctx)
+    findings = _time(ctx) + findings + _technology(ctx)
+    if ctx.technology is not None:
+        prohibited = []  # the classification said what is prohibited
     severity = worst(
         *(finding[0] for finding in findings),
         "critical" if prohibited else "none",
@@ -135,7 +206,7 @@ def product_scope(ctx: Context) -> FactorResult:
         "low" if any(_ends_soon(s, ctx.as_of) for s in suspended) else "none",
     )
     sentences: list[str] = [finding[1] for finding in findings]
-    steps: list[str] = [finding[2] for finding in findings]
+    steps: list[str] = [finding[2] for finding in findings if finding[2]]
     if prohibited:
         sentences.append(_prohibition(prohibited, ctx))
         steps.append("do not ship: prohibited items cannot be licensed for export")
@@ -144,15 +215,15 @@ def product_scope(ctx: Context) -> FactorResult:
         sentences.append(sentence)
         steps.append(step)
     licensed = [s for s in controls if s.requires_licence and s not in prohibited]
-    if licensed and not prohibited:
+    if licensed and not prohibited and ctx.technology is None:
         sentences.append(f"{_names(licensed)} applies: a MOFCOM export licence is required.")
-    if len(sentences) == len(findings):
+    if len(sentences) == len(findings) and ctx.technology is None:
         sentences.append(
             f"No measure in force on {ctx.as_of.isoformat()} controls {element_list(ctx.case)} "
             f"in {ctx.case.product_form} form."
         )
     sentences.extend(_suspension_note(s) for s in suspended)
-    evidence = [measure_evidence(s.measure) for s in (*applying, *suspended)]
+    evidence = [status_evidence(s, ctx) for s in (*applying, *suspended)]
     if declaration_evidence is not None:
         evidence.append(declaration_evidence)
     return FactorResult(

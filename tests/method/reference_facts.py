@@ -31,7 +31,8 @@ from method import (
     SuspensionFacts,
     WatchEntryFacts,
 )
-from method.choices import INDIVIDUAL_LICENCE_DOCUMENTS
+from method.choices import INDIVIDUAL_LICENCE_DOCUMENTS, SHIPMENT_DOCUMENTS
+from method.inputs import TechnologyFacts
 
 D = dt.date.fromisoformat
 
@@ -155,6 +156,30 @@ NO_70 = MeasureFacts(
 )
 MEASURES = (ECL_2020, TECH_CATALOGUE_2023, NO_18, NO_56, NO_57, NO_62, NO_70)
 
+# Catalogue items (measures.yaml tech-catalogue-2023 scope and mofcom-2025-62 notes).
+NDFEB_PREP = TechnologyFacts(
+    "ndfeb-preparation",
+    "preparation technology for samarium-cobalt, NdFeB and cerium magnets",
+    "prohibited",
+    TECH_CATALOGUE_2023.title,
+    measure_key=TECH_CATALOGUE_2023.key,
+)
+MINING_TECH = TechnologyFacts(
+    "re-mining",
+    "rare earth mining, beneficiation and smelting technology",
+    "restricted",
+    TECH_CATALOGUE_2023.title,
+    measure_key=TECH_CATALOGUE_2023.key,
+)
+E902_A = TechnologyFacts(
+    "1e902-a",
+    "technologies and carriers for rare earth mining, separation, smelting, magnet making",
+    "dual_use",
+    NO_62.title,
+    control_code="1E902.a",
+    measure_key=NO_62.key,
+)
+
 # producers.yaml: subsidiaries and the quota holder after the successor chain.
 HUAMEI = ProducerFacts(
     id=101,
@@ -210,7 +235,7 @@ def quota_recorded(year: int, holder: str) -> QuotaFacts:
         holder_key=holder,
         cycle_id=year,
         published=True,
-        confidence="reported",
+        confidence="official",
         allocations=ALLOCATIONS_2024[holder],
         fallback=FALLBACK_2024[holder],
     )
@@ -301,9 +326,32 @@ US_MILITARY = DestinationFacts(
     confidence="unconfirmed",
 )
 DESTINATIONS = (DPRK, US_MILITARY)
-WATCH_ENTRIES = (LOCKHEED, GIBBS, TELEDYNE, ALLIANT, JMU, AEROVIRONMENT)
+SKYDIO = WatchEntryFacts(
+    8, "uel", "Unreliable Entity List", "Skydio, Inc.", ("斯凯迪奥公司",),
+    "US", "suspended", D("2026-11-28"), notice="不可靠实体清单工作机制公告〔2025〕7号",
+    notice_key="uel-2025-04-04", effects=("trade_ban", "investment_ban"),
+    suspended_until=D("2026-11-10"),
+)  # fmt: skip
+SUBARU = WatchEntryFacts(
+    9, "watch", "Watch List (attention list)", "SUBARU Corporation", ("斯巴鲁株式会社",),
+    "JP", "active", D("2026-11-28"), notice="商务部公告2026年第12号",
+    notice_key="wl-2026-02-24",
+    effects=("no_general_licence", "risk_assessment", "no_review_deadline"),
+)  # fmt: skip
+AIDC = WatchEntryFacts(
+    10, "eccl", "Export Control Control List", "Aerospace Industrial Development Corp.",
+    ("汉翔航空工业股份有限公司",), "TW", "active", D("2026-11-28"),
+    notice_key="eccl-2025-07-09", effects=("dual_use_ban",),
+)  # fmt: skip
+WATCH_ENTRIES = (LOCKHEED, GIBBS, TELEDYNE, ALLIANT, JMU, AEROVIRONMENT, SKYDIO, SUBARU, AIDC)
 
-ALL_DOCUMENTS = tuple(DocumentFacts(doc, "verified") for doc in INDIVIDUAL_LICENCE_DOCUMENTS)
+# The shipment file's commercial documents, verified: every clean case has them.
+SHIPMENT_FILE = tuple(DocumentFacts(doc, "verified") for doc in SHIPMENT_DOCUMENTS)
+ALL_DOCUMENTS = (
+    *(DocumentFacts(doc, "verified") for doc in INDIVIDUAL_LICENCE_DOCUMENTS),
+    *SHIPMENT_FILE[1:],  # the contract is in the licence file already
+    DocumentFacts("licence", "verified"),
+)
 SHIP_DATE = D("2026-06-15")
 TODAY = D("2026-05-04")
 
@@ -360,6 +408,7 @@ def make_case(
         parties=parties,
         sources=sources,
         licence=LicenceFacts(status="not_required"),
+        documents=SHIPMENT_FILE,
     )
     return dataclasses.replace(base, **changes)
 

@@ -14,7 +14,8 @@ from method import (
     SuspensionFacts,
     assess,
 )
-from method.choices import GENERAL_LICENCE_DOCUMENTS
+from method.choices import GENERAL_LICENCE_DOCUMENTS, SHIPMENT_DOCUMENTS
+from method.factors.documents import document_checklist
 from tests.method.reference_facts import (
     ALL_DOCUMENTS,
     CALENDAR,
@@ -150,21 +151,23 @@ def test_not_applied_projects_the_decision_date_from_today() -> None:
     assert "would be due by 2026-07-07, 22 days after the ship date" in result.reason
 
 
-def test_a_general_licence_granted_and_valid_is_none_and_needs_three_documents() -> None:
+def test_a_general_licence_granted_and_valid_is_none_and_needs_the_shipment_file() -> None:
     licence = LicenceFacts("granted", "GL-1", None, D("2026-12-01"), general_licence=True)
-    documents = tuple(DocumentFacts(doc, "verified") for doc in GENERAL_LICENCE_DOCUMENTS)
+    needed = (*SHIPMENT_DOCUMENTS, *GENERAL_LICENCE_DOCUMENTS, "end_user_certificate", "licence")
+    documents = tuple(DocumentFacts(doc, "verified") for doc in dict.fromkeys(needed))
     result = assess(make_inputs(licensed_dy_case(licence=licence, documents=documents)))
     assert result.factor("licence").severity == "none"
     assert result.factor("documents").severity == "none"
     assert result.band == "low"
 
 
-def test_a_decision_date_in_a_year_without_notice_says_verify() -> None:
+def test_a_decision_date_in_a_year_without_notice_is_a_range_that_says_verify() -> None:
     licence = LicenceFacts("applied", applied_on=D("2026-12-01"))
     inputs = make_inputs(licensed_dy_case(licence=licence), as_of=D("2027-03-31"))
     result = factor(inputs, "licence")
-    assert result.severity == "medium"  # due before shipping, but counted on weekends only
-    assert "2027 holiday notice not loaded: counted weekends only - verify" in result.reason
+    assert result.severity == "low"  # even the latest plausible date is before shipping
+    assert "2027 holiday notice not loaded" in result.reason
+    assert "verify" in result.reason
     assert any("(unverified)" in e.label for e in result.evidence if e.kind == "calendar")
 
 
@@ -175,18 +178,43 @@ def without(doc_type: str) -> tuple[DocumentFacts, ...]:
     return tuple(doc for doc in ALL_DOCUMENTS if doc.doc_type != doc_type)
 
 
-@pytest.mark.parametrize("missing", ["end_user_certificate", "end_use_certificate"])
-def test_a_missing_certificate_is_high(missing: str) -> None:
-    result = factor(make_inputs(licensed_dy_case(documents=without(missing))), "documents")
+APPLIED = LicenceFacts("applied", applied_on=D("2026-03-02"))
+
+
+@pytest.mark.parametrize(
+    ("missing", "licence"),
+    [("end_user_certificate", None), ("end_use_certificate", APPLIED)],
+)
+def test_a_missing_certificate_is_high(missing: str, licence: LicenceFacts | None) -> None:
+    changes = {"licence": licence} if licence else {}
+    case = licensed_dy_case(documents=without(missing), **changes)
+    result = factor(make_inputs(case), "documents")
     assert result.severity == "high"
     label = missing.replace("_cert", " cert").replace("end_us", "end-us")
     assert result.next_steps == (f"upload the {label}",)
 
 
-def test_another_missing_document_is_medium() -> None:
-    result = factor(make_inputs(licensed_dy_case(documents=without("contract"))), "documents")
+def test_another_missing_application_document_is_medium() -> None:
+    case = licensed_dy_case(documents=without("technical_description"), licence=APPLIED)
+    result = factor(make_inputs(case), "documents")
     assert result.severity == "medium"
-    assert result.next_steps == ("upload the contract",)
+    assert result.next_steps == ("upload the technical description",)
+    assert "application file lacks: technical description (missing)" in result.reason
+
+
+def test_the_application_file_is_not_demanded_after_the_grant() -> None:
+    case = licensed_dy_case(documents=without("technical_description"))  # granted
+    result = factor(make_inputs(case), "documents")
+    assert result.severity == "none"
+    lines = document_checklist(make_inputs(case))[1]
+    assert "technical_description" not in {line.doc_type for line in lines}
+    assert {line.file for line in lines} == {"shipment"}
+
+
+def test_a_missing_commercial_document_is_low_and_named_in_the_shipment_file() -> None:
+    result = factor(make_inputs(licensed_dy_case(documents=without("packing_list"))), "documents")
+    assert result.severity == "low"
+    assert result.reason == "The shipment file lacks: packing list (missing)."
 
 
 def test_an_expired_or_rejected_document_does_not_count() -> None:
@@ -194,7 +222,9 @@ def test_an_expired_or_rejected_document_does_not_count() -> None:
     rejected = DocumentFacts("contract", "rejected")
     documents = (*without("technical_description"), expired)
     documents = (*(d for d in documents if d.doc_type != "contract"), rejected)
-    result = factor(make_inputs(licensed_dy_case(documents=documents)), "documents")
+    result = factor(
+        make_inputs(licensed_dy_case(documents=documents, licence=APPLIED)), "documents"
+    )
     assert result.severity == "medium"
     assert "technical description (expired on 2026-06-14)" in result.reason
     assert "replace the rejected contract" in result.next_steps
@@ -208,8 +238,11 @@ def test_a_document_expiring_on_the_ship_date_still_counts() -> None:
     )
 
 
-def test_no_documents_are_required_without_a_licence() -> None:
-    assert factor(make_inputs(make_case(documents=())), "documents").severity == "none"
+def test_without_a_licence_only_the_shipment_file_is_needed() -> None:
+    assert factor(make_inputs(make_case()), "documents").severity == "none"
+    bare = factor(make_inputs(make_case(documents=())), "documents")
+    assert bare.severity == "low"
+    assert "contract (missing), commercial invoice (missing) and packing list" in bare.reason
 
 
 def test_measures_fixture_is_the_full_reference_set() -> None:

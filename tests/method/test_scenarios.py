@@ -25,11 +25,15 @@ from method.choices import (
     PARTY_ROLE_LABELS,
     SEVERITY_RANK,
 )
+from method.factors.documents import document_checklist
 from tests.method.reference_facts import (
     CALENDAR,
     DESTINATIONS,
+    E902_A,
     GOLDEN_DRAGON,
     HUAMEI,
+    MINING_TECH,
+    NDFEB_PREP,
     SHIP_DATE,
     D,
     approved_list,
@@ -124,7 +128,7 @@ def test_a_decision_due_before_the_ship_date_is_low_and_says_chase() -> None:
     result = assess(make_inputs(case))
     licence = result.factor("licence")
     assert licence.severity == "low"
-    assert licence.reason.startswith("Decision due 2026-05-08; chase MOFCOM")
+    assert licence.reason.startswith("Licence decision due 2026-05-08, before the ship date")
 
 
 def test_a_denied_licence_is_critical() -> None:
@@ -168,13 +172,48 @@ def test_smco_magnet_material_needs_a_licence() -> None:
 
 
 def test_exporting_ndfeb_magnet_preparation_technology_is_critical() -> None:
-    case = make_case(("Nd", "Pr", "Dy"), product_form="technology", producer=None)
+    case = make_case(
+        ("Nd", "Pr", "Dy"), product_form="technology", producer=None, technology=NDFEB_PREP
+    )
     result = assess(make_inputs(case))
     assert result.band == "critical"
     scope = result.factor("product_scope")
     assert scope.severity == "critical"
     assert "Export is prohibited" in scope.reason
+    assert "no licence path" in scope.reason
+    assert "licence is required" not in " ".join(f.reason for f in result.factors)
     assert result.factor("producer_eligibility").severity == "none"  # not rare earth output
+    evidence = next(e for e in scope.evidence if e.kind == "measure")
+    assert evidence.matched == f"form technology; classified as '{NDFEB_PREP.title}'"
+
+
+def test_unclassified_technology_is_high_and_says_classify() -> None:
+    case = make_case(("Nd",), product_form="technology", producer=None)
+    result = assess(make_inputs(case))
+    scope = result.factor("product_scope")
+    assert scope.severity == "high"
+    assert "classify" in scope.reason
+    assert "Export is prohibited" not in scope.reason
+
+
+def test_restricted_technology_needs_a_technology_export_licence() -> None:
+    case = make_case(("Nd",), product_form="technology", producer=None, technology=MINING_TECH)
+    result = assess(make_inputs(case))
+    assert result.licence_required
+    assert result.factor("product_scope").severity == "low"
+    licence = result.factor("licence")
+    assert licence.severity == "high"
+    assert "technology export licence is required" in licence.reason
+
+
+def test_1e902_technology_needs_a_dual_use_licence_once_no_62_applies() -> None:
+    case = make_case(("Nd",), product_form="technology", producer=None, technology=E902_A)
+    suspended = assess(make_inputs(case, as_of=D("2026-06-15")))
+    assert not suspended.licence_required  # No. 62 suspended by No. 70 until 2026-11-10
+    lapsed = assess(make_inputs(case, as_of=D("2026-12-15")))
+    assert lapsed.licence_required
+    assert lapsed.factor("licence").severity == "high"
+    assert "1E902.a" in lapsed.factor("product_scope").reason
 
 
 def test_military_end_use_of_dy_oxide_is_critical() -> None:
@@ -193,26 +232,85 @@ def test_semiconductor_end_use_is_medium() -> None:
     assert result.factor("end_use").severity == "medium"
 
 
-def test_an_end_user_matching_a_watch_list_entry_despite_suffix_and_punctuation() -> None:
-    result = assess(make_inputs(make_case(end_user="LOCKHEED MARTIN CORP.")))
+def _with_party(case, role: str, name: str, country: str = "", **ids: str):
+    parties = tuple(p for p in case.parties if p.role != role)
+    return dataclasses.replace(case, parties=(*parties, PartyFacts(role, name, country, **ids)))
+
+
+def test_a_uel_trade_ban_is_critical_for_any_item_when_corroborated() -> None:
+    case = _with_party(make_case(), "end_user", "LOCKHEED MARTIN CORP.", "US")
+    result = assess(make_inputs(case))
     end_use = result.factor("end_use")
-    assert end_use.severity == "high"
-    assert at_least(result, "high")
-    assert end_use.evidence[0].kind == "watch_entry"
-    assert "Lockheed Martin Corporation" in end_use.evidence[0].label
-    assert "match score 100" in end_use.evidence[0].label
+    assert not result.licence_required
+    assert end_use.severity == "critical"
+    assert result.band == "critical"
+    evidence = end_use.evidence[0]
+    assert evidence.kind == "watch_entry"
+    assert "Lockheed Martin Corporation" in evidence.label
+    assert "by exact name; country US agrees" in evidence.matched
 
 
-def test_a_strong_match_for_a_licensed_item_is_critical() -> None:
-    result = assess(make_inputs(licensed_dy_case(consignee="Lockheed Martin Corp")))
-    assert result.factor("end_use").severity == "critical"
+def test_a_name_alone_is_a_potential_match_at_most_high() -> None:
+    case = _with_party(make_case(), "end_user", "Lockheed Martin Corp")  # no country
+    end_use = assess(make_inputs(case)).factor("end_use")
+    assert end_use.severity == "critical"  # an exact full name corroborates itself
+    fuzzy = _with_party(make_case(), "end_user", "Lockheed Martn Corp")
+    result = assess(make_inputs(fuzzy)).factor("end_use")
+    assert result.severity == "high"
+    assert "may be 'Lockheed Martin Corporation'" in result.reason
+    assert "review" in result.reason
 
 
-def test_a_match_on_a_terminated_entry_is_medium_review() -> None:
-    result = assess(make_inputs(make_case(consignee="Gibbs&Cox Inc")))
-    end_use = result.factor("end_use")
+def test_a_german_firm_one_letter_from_a_listed_us_firm_is_only_a_review() -> None:
+    case = _with_party(make_case(), "end_user", "Lockhead Martin GmbH", "DE")
+    end_use = assess(make_inputs(case)).factor("end_use")
     assert end_use.severity == "medium"
+    assert "country DE differs from US" in end_use.reason
     assert "review" in end_use.reason
+
+
+def test_an_eccl_listing_is_critical_for_a_licensed_item_high_otherwise() -> None:
+    name = "Aerospace Industrial Development Corp."
+    licensed = _with_party(licensed_dy_case(), "consignee", name, "TW")
+    assert assess(make_inputs(licensed)).factor("end_use").severity == "critical"
+    plain = _with_party(make_case(), "consignee", name, "TW")
+    end_use = assess(make_inputs(plain)).factor("end_use")
+    assert end_use.severity == "high"
+    assert "no dual-use items" in end_use.reason
+
+
+def test_a_lapsed_entry_suspension_is_in_force_again_and_says_verify() -> None:
+    case = _with_party(make_case(), "buyer", "Skydio Inc", "US")
+    before = assess(make_inputs(case, as_of=D("2026-06-15"))).factor("end_use")
+    assert before.severity == "medium"
+    assert "measures suspended until 2026-11-10" in before.reason
+    after = assess(make_inputs(case, as_of=D("2026-12-15"))).factor("end_use")
+    assert after.severity == "critical"
+    assert "suspension lapsed on 2026-11-10 - verify" in after.reason
+
+
+def test_a_watch_list_party_gets_no_general_licence_and_no_decision_date() -> None:
+    general = LicenceFacts("granted", "GL-7", None, D("2026-12-31"), general_licence=True)
+    case = _with_party(licensed_dy_case(licence=general), "end_user", "SUBARU Corporation", "JP")
+    result = assess(make_inputs(case))
+    licence = result.factor("licence")
+    assert licence.severity == "high"
+    assert "general licence does not cover the end user 'SUBARU Corporation'" in licence.reason
+    assert result.factor("end_use").severity == "medium"  # not denied in principle
+    applied = LicenceFacts("applied", applied_on=D("2026-03-02"))
+    pending = _with_party(licensed_dy_case(licence=applied), "end_user", "SUBARU Corp", "JP")
+    result = assess(make_inputs(pending))
+    assert result.decision_due is None
+    assert "not bound by the 45 working days" in result.factor("licence").reason
+    lines = document_checklist(make_inputs(pending))[1]
+    assert {"risk_assessment", "undertaking"} <= {line.doc_type for line in lines}
+
+
+def test_a_match_on_a_terminated_entry_is_low_and_says_so() -> None:
+    result = assess(make_inputs(_with_party(make_case(), "consignee", "Gibbs&Cox Inc", "US")))
+    end_use = result.factor("end_use")
+    assert end_use.severity == "low"
+    assert "measures terminated" in end_use.reason
 
 
 def test_a_2025_shipment_with_unpublished_quota_names_the_fallback_cycle() -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from method import MethodSettings, match_party, normalise_party, prefilter
+from method import MethodSettings, PartyFacts, match_party, normalise_party, prefilter
+from method.screening import screen_party
 from tests.method.reference_facts import (
     AEROVIRONMENT,
     ALLIANT,
@@ -42,22 +45,50 @@ def test_normalise_party_folds_case_width_punctuation_and_legal_forms(
 
 
 @pytest.mark.parametrize(
-    ("variant", "entry"),
+    ("variant", "entry", "route"),
     [
-        ("Gibbs&Cox, Inc.", GIBBS),
-        ("Teledyne Brown Engineering,Inc.", TELEDYNE),
-        ("Lockheed Martin Corp", LOCKHEED),
-        ("洛克希德马丁", LOCKHEED),
-        ("Aero Vironment", AEROVIRONMENT),
-        ("JMU", JMU),
+        ("Gibbs&Cox, Inc.", GIBBS, "exact_name"),
+        ("Teledyne Brown Engineering,Inc.", TELEDYNE, "exact_name"),
+        ("Lockheed Martin Corp", LOCKHEED, "exact_name"),
+        ("洛克希德马丁", LOCKHEED, "known_alias"),
     ],
 )
-def test_alias_variants_are_strong_matches(variant: str, entry) -> None:
+def test_an_exact_name_or_known_alias_is_strong_on_its_own(variant: str, entry, route) -> None:
     matches = match_party(variant, WATCH_ENTRIES, SETTINGS)
     assert matches, variant
     assert matches[0].entry_id == entry.id
     assert matches[0].strength == "strong"
-    assert matches[0].score >= SETTINGS.strong_match
+    assert matches[0].route == route
+
+
+@pytest.mark.parametrize(
+    ("variant", "entry", "country"),
+    [("Aero Vironment", AEROVIRONMENT, "US"), ("JMU", JMU, "JP")],
+)
+def test_a_name_score_or_a_short_alias_needs_the_country_to_be_strong(
+    variant: str, entry, country: str
+) -> None:
+    alone = match_party(variant, WATCH_ENTRIES, SETTINGS)
+    assert [(m.entry_id, m.strength) for m in alone] == [(entry.id, "potential")]
+    party = PartyFacts("buyer", variant, country)
+    corroborated = screen_party(party, WATCH_ENTRIES, SETTINGS)
+    assert corroborated[0].strength == "strong"
+    assert corroborated[0].corroboration == f"country {country} agrees"
+    elsewhere = screen_party(PartyFacts("buyer", variant, "FR"), WATCH_ENTRIES, SETTINGS)
+    assert elsewhere[0].strength == "weak"
+
+
+def test_an_identifier_match_is_strong_whatever_the_name() -> None:
+    listed = dataclasses.replace(LOCKHEED, identifiers=(("lei", "5493001BQLOCKHEED000"),))
+    party = PartyFacts("buyer", "LM Holdings", "US", lei="5493001bqlockheed000")
+    matches = screen_party(party, (listed,), SETTINGS)
+    assert [(m.route, m.strength) for m in matches] == [("identifier", "strong")]
+    other = PartyFacts("buyer", "Lockheed Martin Corp", "US", lei="OTHER000000000000000")
+    assert screen_party(other, (listed,), SETTINGS)[0].strength == "weak"
+
+
+def test_a_short_alias_never_matches_fuzzily() -> None:
+    assert match_party("JMUX", (JMU,), SETTINGS) == ()
 
 
 def test_false_friend_of_united_technologies_is_not_strong() -> None:
@@ -73,7 +104,7 @@ def test_unrelated_names_do_not_match() -> None:
 
 def test_a_near_miss_is_weak() -> None:
     matches = match_party("Edge Autonomous Operations", (_edge(),), SETTINGS)
-    assert [m.strength for m in matches] == ["strong"]  # 92: same entity
+    assert [m.strength for m in matches] == ["potential"]  # 92, the name alone
     weak = match_party("Rim of the Pacific Defense", (_pacific_rim(),), SETTINGS)
     assert [m.strength for m in weak] == ["weak"]
 
