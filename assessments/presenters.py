@@ -29,11 +29,36 @@ EVIDENCE_URLS = {
 }
 
 
+# The structured evidence fields (method.result.Evidence), in the order an auditor reads
+# them, with their labels on the page.
+EVIDENCE_FIELDS = (
+    ("instrument", "Instrument"),
+    ("layer", "Layer"),
+    ("window", "Window"),
+    ("suspension", "Suspension"),
+    ("matched", "How it matched"),
+    ("control_code", "Control code"),
+    ("data_version", "Data version"),
+    ("confidence", "Confidence"),
+)
+
+
 @dataclass
 class EvidenceRow:
     kind: str
     label: str
     url: str | None
+    details: list[tuple[str, str]] = field(default_factory=list)  # (label, value), set only
+
+
+def evidence_row(item: dict) -> EvidenceRow:
+    """One stored evidence item (older snapshots carry only kind, ref_id and label)."""
+    return EvidenceRow(
+        item["kind"],
+        item["label"],
+        evidence_url(item["kind"], item["ref_id"]),
+        [(label, str(item[key])) for key, label in EVIDENCE_FIELDS if item.get(key)],
+    )
 
 
 @dataclass
@@ -44,6 +69,7 @@ class FactorRow:
     reason: str
     evidence: list[EvidenceRow] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    caveat: str = ""  # a system-wide caveat behind the severity (shown, not added up)
 
 
 def evidence_url(kind: str, ref_id: str) -> str | None:
@@ -63,10 +89,8 @@ def factor_rows(assessment: Assessment) -> list[FactorRow]:
             label=FACTOR_LABELS.get(f["factor"], f["factor"]),
             severity=f["severity"],
             reason=f["reason"],
-            evidence=[
-                EvidenceRow(e["kind"], e["label"], evidence_url(e["kind"], e["ref_id"]))
-                for e in f.get("evidence", [])
-            ],
+            evidence=[evidence_row(e) for e in f.get("evidence", [])],
+            caveat=f.get("caveat", ""),
             next_steps=list(f.get("next_steps", [])),
         )
         for f in assessment.factors
@@ -107,6 +131,7 @@ class ChecklistRow:
     problem: str
     verified: bool
     document: object | None  # the newest copy of this type on the case, for its link
+    file: str = "shipment"  # application (until the decision) | shipment (to ship)
 
 
 @dataclass
@@ -137,6 +162,7 @@ def case_checklist(case) -> Checklist | None:
             line.problem,
             line.verified,
             newest.get(line.doc_type),
+            getattr(line, "file", "shipment"),
         )
         for line in lines
     ]

@@ -137,6 +137,8 @@ def _snapshot(
             "summary": data["summary"],
             "licence_required": data["licence_required"],
             "decision_due": data["decision_due"],
+            "decision_due_latest": data["decision_due_latest"],
+            "caveats": data["caveats"],
         },
         inputs=inputs_dict if inputs_dict is not None else inputs.to_dict(),
         inputs_hash=result.inputs_hash,

@@ -119,17 +119,24 @@ def _crosses(boundaries: list[dt.date], lo: dt.date, hi: dt.date) -> bool:
 def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
     """Active cases whose latest assessment a date passing since then may have changed.
 
-    A case is due when it was never assessed; when its as-of date moved (no ship date: it
-    is today) across a day on which a measure, suspension or list version starts or ends,
-    its own licence expiry or a document expiry, or into another quota year; or when its
-    planned ship date has passed since it was assessed. The date a snapshot was made is
-    its stored `inputs.today`, so the sweep is exact for back-dated runs too.
+    A case is due when it was never assessed; when its as-of date moved (no ship date, or
+    a ship date already passed: it is today) across a day on which a measure, suspension
+    or list version starts or ends, its own licence expiry or a document expiry, or into
+    another quota year; when its planned ship date has passed since it was assessed; or
+    when its licence decision date (either end of the range) has passed since then (the
+    decision became overdue). Nothing else about a case depends on today, so no other
+    case is due. The date a snapshot was made is its stored `inputs.today`, so the sweep
+    is exact for back-dated runs too.
     """
     today = today_default(today)
     boundaries = _date_boundaries()
     rows = (
         Case.objects.filter(status__in=ACTIVE_STATUSES)
-        .annotate(_assessed_today=KeyTextTransform("today", "latest_assessment__inputs"))
+        .annotate(
+            _assessed_today=KeyTextTransform("today", "latest_assessment__inputs"),
+            _due=KeyTextTransform("decision_due", "latest_assessment__versions"),
+            _due_latest=KeyTextTransform("decision_due_latest", "latest_assessment__versions"),
+        )
         .values_list(
             "pk",
             "planned_ship_date",
@@ -138,6 +145,8 @@ def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
             "latest_assessment__as_of",
             "_assessed_today",
             "latest_assessment__created_at",
+            "_due",
+            "_due_latest",
         )
         .order_by("pk")
     )
@@ -147,14 +156,17 @@ def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
     ).values_list("case_id", "expires_on"):
         expiries[case_id].append(expires)
     due = []
-    for pk, ship, valid_until, latest, old_as_of, assessed_today, created in rows:
+    for pk, ship, valid_until, latest, old_as_of, assessed_today, created, *decision in rows:
         if latest is None:
             due.append(pk)
             continue
         t0 = dt.date.fromisoformat(assessed_today) if assessed_today else created.date()
-        new_as_of = ship or today
+        new_as_of = ship if ship and ship >= today else today
         if ship and t0 <= ship < today:
             due.append(pk)  # the ship date has passed since the assessment
+            continue
+        if any(d and t0 <= dt.date.fromisoformat(d) < today for d in decision):
+            due.append(pk)  # the decision became (possibly) overdue since the assessment
             continue
         if new_as_of == old_as_of:
             continue

@@ -363,7 +363,8 @@ def _not_applied(ctx: Context, evidence: tuple[Evidence, ...]) -> FactorResult:
     )
     today = ctx.inputs.today
     if _deadline_waived(ctx):
-        return _waived(ctx, evidence, f"A licence ({kind}) is required but none has been applied for.")
+        what = f"A licence ({kind}) is required but none has been applied for."
+        return _waived(ctx, evidence, what)
     due = decision_range(ctx, today)
     upto = "up to " if due.earliest != due.latest else ""
     timing = (

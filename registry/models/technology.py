@@ -7,7 +7,8 @@ from registry.choices import Confidence
 from .measures import Measure
 
 TechnologyClass = models.TextChoices(
-    "TechnologyClass", [(c, c.replace("_", "-").capitalize()) for c in TECHNOLOGY_CLASSES]
+    "TechnologyClass",
+    [(c.upper(), (c, c.replace("_", "-").capitalize())) for c in TECHNOLOGY_CLASSES],
 )
 
 

@@ -14,6 +14,7 @@ from tests.assessments.factories import case_create, change_create
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 2, 1)
+IN_2024 = dt.date(2024, 8, 1)
 
 
 def _assessed(*cases):
@@ -82,11 +83,12 @@ def test_cutting_ionic_allocation_escalates_dy_cases_not_ndpr(world, officer):
     ndpr = case_create(
         officer, producer=world.creg_plant, elements=("Nd", "Pr"), ship=dt.date(2024, 9, 1)
     )
-    _assessed(dy, ndpr)
+    for case in (dy, ndpr):  # before the 2024 ship date: judged on the 2024 cycle
+        assessment_run(case=case, trigger=Trigger.CREATED, today=IN_2024)
     old_dy, old_ndpr = Case.objects.get(pk=dy.pk).band, Case.objects.get(pk=ndpr.pk).band
     QuotaAllocation.objects.filter(group=world.creg, category="ionic").update(tonnes=0)
     change = change_create(kind="quota_allocation", group_ids=[world.creg.pk])
-    rescore_change(change, today=TODAY)
+    rescore_change(change, today=IN_2024)
     dy.refresh_from_db()
     ndpr.refresh_from_db()
     assert dy.band in ("high", "critical")
@@ -157,3 +159,43 @@ def test_replay_detects_tampered_inputs(world, officer):
     with pytest.raises(SystemExit) as exit_info:
         call_command("assessment_replay", "--id", str(a.pk))
     assert exit_info.value.code == 1
+
+
+def test_a_passed_ship_date_moves_the_case_to_today_on_the_sweep(world, officer):
+    # Eu oxide planned for 2026-11-05 (No. 57 suspended then); the sweep runs in December.
+    case = case_create(
+        officer, producer=world.creg_plant, elements=("Eu",), form="oxide",
+        ship=dt.date(2026, 11, 5),
+    )  # fmt: skip
+    before = assessment_run(case=case, trigger=Trigger.CREATED, today=dt.date(2026, 11, 1))
+    assert before.as_of == dt.date(2026, 11, 5)
+    assert not before.versions["licence_required"]
+    far = case_create(officer, producer=world.northern_plant, ship=dt.date(2027, 3, 1))
+    assessment_run(case=far, trigger=Trigger.CREATED, today=dt.date(2026, 11, 1))
+    assert sweep.apply(kwargs={"today": "2026-12-03"}).get()["due"] == 1
+    case.refresh_from_db()
+    latest = case.latest_assessment
+    assert latest.as_of == dt.date(2026, 12, 3)
+    assert latest.versions["licence_required"]  # No. 70's suspension lapsed on 2026-11-10
+    scope = next(f for f in latest.factors if f["factor"] == "product_scope")
+    assert scope["reason"].startswith("Planned ship date 2026-11-05 has passed")
+    assert Assessment.objects.filter(case=far).count() == 1  # nothing it reads moved
+
+
+def test_a_decision_becoming_overdue_is_due_on_the_sweep_and_only_then(world, officer):
+    case = case_create(
+        officer, producer=world.creg_plant, elements=("Dy",), form="oxide",
+        ship=dt.date(2026, 9, 1), licence_status="applied",
+        licence_applied_on=dt.date(2026, 3, 2),
+    )  # fmt: skip
+    first = assessment_run(case=case, trigger=Trigger.CREATED, today=dt.date(2026, 4, 1))
+    due = dt.date.fromisoformat(first.versions["decision_due"])  # 45 working days on
+    assert due > dt.date(2026, 4, 1)
+    assert sweep.apply(kwargs={"today": str(due)}).get()["due"] == 0  # due today
+    after = due + dt.timedelta(days=1)
+    assert sweep.apply(kwargs={"today": str(after)}).get()["due"] == 1
+    case.refresh_from_db()
+    licence = next(f for f in case.latest_assessment.factors if f["factor"] == "licence")
+    assert licence["severity"] == "medium"
+    assert "decision overdue by" in licence["reason"]
+    assert sweep.apply(kwargs={"today": str(after + dt.timedelta(days=1))}).get()["due"] == 0

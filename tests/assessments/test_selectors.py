@@ -19,6 +19,7 @@ from tests.assessments.factories import case_create, change_create
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 2, 1)
+EARLIER = dt.date(2025, 5, 1)  # before the ship dates of the dated cases
 
 
 def test_inputs_come_from_the_registry_rows_in_force_on_the_ship_date(world, officer):
@@ -30,9 +31,9 @@ def test_inputs_come_from_the_registry_rows_in_force_on_the_ship_date(world, off
         end_user="Lockheed Martin Corp.",
         consignee="Skydio",
     )
-    inputs, versions = assessment_inputs_build(case, today=TODAY)
+    inputs, versions = assessment_inputs_build(case, today=EARLIER)
     assert inputs.as_of == dt.date(2025, 6, 1)
-    assert inputs.today == TODAY
+    assert inputs.today == EARLIER
     assert [e.symbol for e in inputs.case.elements] == ["Nd", "Dy"]
     assert {m.key for m in inputs.measures} == {"mofcom-gacc-2025-18"}
     # Xiamen Tungsten was absorbed by China Rare Earth Group before the ship date.
@@ -103,7 +104,7 @@ def test_allocations_are_summed_over_batches_with_latest_utilisation(world, offi
     case = case_create(
         officer, producer=world.creg_plant, elements=("Dy",), ship=dt.date(2024, 9, 1)
     )
-    inputs, _ = assessment_inputs_build(case, today=TODAY)
+    inputs, _ = assessment_inputs_build(case, today=dt.date(2024, 8, 1))
     (quota,) = inputs.quotas
     row = next(a for a in quota.allocations if (a.kind, a.category) == ("smelting", "ionic"))
     assert row.tonnes == 20000.0
@@ -127,8 +128,12 @@ def test_latest_published_list_version_in_force_is_used(world, officer):
     assert inputs.approved_list.version_id == later.pk
     assert inputs.case.sources[0].list_status == "suspended"
     early = case_create(officer, producer=world.creg_plant, ship=dt.date(2025, 12, 15))
-    inputs, _ = assessment_inputs_build(early, today=TODAY)
+    inputs, _ = assessment_inputs_build(early, today=EARLIER)
     assert inputs.approved_list.version_id == world.list_2024.pk
+    # Still open after its ship date: judged as of today, under the 2026 list.
+    inputs, _ = assessment_inputs_build(early, today=TODAY)
+    assert inputs.as_of == TODAY
+    assert inputs.approved_list.version_id == later.pk
     # A trader is the exporter's record, not an upstream source: no source, no quota.
     trader = case_create(officer, producer=world.trader)
     inputs, _ = assessment_inputs_build(trader, today=TODAY)

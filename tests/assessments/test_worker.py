@@ -11,7 +11,13 @@ from assessments.choices import Trigger
 from assessments.models import Assessment
 from assessments.services import assessment_run
 from assessments.tasks import sweep
-from registry.models import ApprovedListVersion, QuotaAllocation, ReferenceChange
+from registry.models import (
+    ApprovedListVersion,
+    QuotaAllocation,
+    QuotaBatch,
+    QuotaCycle,
+    ReferenceChange,
+)
 from registry.services import approved_list_publish, reference_change_record
 from registry.services.keys import ChangeKeys, group_ids_with_predecessors
 from shipments.models import Case
@@ -70,17 +76,44 @@ def test_publishing_a_list_that_removes_a_producer_rescores_only_its_open_cases(
 
 def test_cutting_ionic_allocation_to_zero_escalates_dy_and_tb_not_ndpr(celery_worker, officer):
     w = world_create()
-    ship = dt.date(2024, 9, 1)
-    dy = case_create(officer, producer=w.creg_plant, elements=("Nd", "Dy"), ship=ship)
-    tb = case_create(officer, producer=w.xiamen_plant, elements=("Tb",), form="metal", ship=ship)
+    # 2027 volumes are unpublished; staff recorded the group's reported allocations, which
+    # count (second edition). Dy and Tb are licensed, with their shipment file.
+    cycle = QuotaCycle.objects.create(year=2027, published=False, confidence="reported")
+    batch = QuotaBatch.objects.create(cycle=cycle, number=1)
+    for kind, category, tonnes in [
+        ("mining", "light", 10000),
+        ("smelting", "light", 10000),
+        ("mining", "ionic", 19150),
+        ("smelting", "ionic", 15000),
+    ]:
+        QuotaAllocation.objects.create(
+            batch=batch, group=w.creg, kind=kind, category=category, tonnes=tonnes
+        )
+    ship = dt.date(2027, 3, 1)
+    licensed = {
+        "licence_status": "granted",
+        "licence_valid_until": dt.date(2027, 12, 31),
+        "documents": (
+            "contract",
+            "commercial_invoice",
+            "packing_list",
+            "end_user_certificate",
+            "licence",
+        ),
+    }
+    dy = case_create(officer, producer=w.creg_plant, elements=("Nd", "Dy"), ship=ship, **licensed)
+    tb = case_create(
+        officer, producer=w.xiamen_plant, elements=("Tb",), form="metal", ship=ship, **licensed
+    )
     ndpr = case_create(officer, producer=w.creg_plant, elements=("Nd", "Pr"), ship=ship)
     _assess(dy, tb, ndpr)
     before = dict(Case.objects.values_list("pk", "band"))
+    assert before[dy.pk] not in ("high", "critical")
     with transaction.atomic():
-        QuotaAllocation.objects.filter(group=w.creg, category="ionic").update(tonnes=0)
+        QuotaAllocation.objects.filter(batch=batch, category="ionic").update(tonnes=0)
         change = reference_change_record(
             kind="quota_allocation",
-            summary="2024 ionic allocations of China Rare Earth Group cut to zero",
+            summary="2027 ionic allocations of China Rare Earth Group recorded as zero",
             keys=ChangeKeys.of(group_ids=group_ids_with_predecessors(w.creg)),
         )
     change = _wait_done(change)

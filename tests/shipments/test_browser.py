@@ -88,8 +88,8 @@ def test_an_officer_opens_a_case_uploads_a_document_and_finds_it(
     page.get_by_label("File").set_input_files(str(contract))
     page.get_by_role("button", name="Upload").click()
     expect(page.locator(".doclist")).to_contain_text("Contract or agreement · Provided")
-    # Nd/Pr needs no licence: the method asks for no licence file, and the page says so.
-    expect(page.locator(".documents")).to_contain_text("asks for no licence file")
+    # Nd/Pr needs no licence: only the shipment file is asked for, and the page says so.
+    expect(page.locator(".documents")).to_contain_text("only the shipment file")
 
     # Put it on hold inline (htmx): the status block and the timeline update in place.
     page.get_by_label("New status").select_option("on_hold")
