@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
@@ -107,7 +108,7 @@ def _remind(*, document: Document, today: dt.date) -> bool:
     return True
 
 
-def reminders_pending(*, user) -> list[DocumentReminder]:
+def reminders_pending(*, user: AbstractBaseUser) -> list[DocumentReminder]:
     return list(
         DocumentReminder.objects.filter(
             user=user, mode=DeliveryMode.DIGEST, sent_in__isnull=True

@@ -6,6 +6,22 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import importlib
+
+# SQLite removes a column by rebuilding the table, which cannot build the PostgreSQL-only
+# risk-order indexes: reversing these AddFields leaves them out, as 0004 does.
+_without_postgres_only_indexes = importlib.import_module(
+    "shipments.migrations.0004_parties_and_sources"
+)._without_postgres_only_indexes
+
+
+class AddFieldOnAnyDatabase(migrations.AddField):
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            from_state = _without_postgres_only_indexes(from_state, app_label)
+            to_state = _without_postgres_only_indexes(to_state, app_label)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
 
 class Migration(migrations.Migration):
 
@@ -16,7 +32,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
+        AddFieldOnAnyDatabase(
             model_name='case',
             name='technology_item',
             field=models.ForeignKey(blank=True, help_text='A technology export: the catalogue item it is classified under.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='registry.technologyitem'),
@@ -91,7 +107,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
-        migrations.AddField(
+        AddFieldOnAnyDatabase(
             model_name='case',
             name='licence_record',
             field=models.ForeignKey(blank=True, help_text='The licence record the shipment draws on; its facts replace the fields above.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='shipments.licence', verbose_name='licence'),
