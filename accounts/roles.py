@@ -19,7 +19,7 @@ REGISTRY_MODELS = (
     "quotautilisation", "watchlist", "watchlistentry", "calendarday", "holidaynotice",
     "referencechange", "destinationrestriction",
 )  # fmt: skip
-CASE_MODELS = ("case", "caseelement", "document", "timelineevent")
+CASE_MODELS = ("case", "caseelement", "document", "timelineevent", "licence")
 ASSESSMENT_MODELS = ("assessment",)
 
 
@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _perms("assessments", ASSESSMENT_MODELS, ("view",)),
     OFFICER: _perms("registry", REGISTRY_MODELS, ("view",))
     + _perms("shipments", CASE_MODELS, ("add", "change", "view"))
+    # A licence recorded by mistake is deleted while no case draws on it (PROTECT).
+    + ["shipments.delete_licence"]
     + _perms("assessments", ASSESSMENT_MODELS, ("add", "view")),
     VIEWER: _perms("registry", REGISTRY_MODELS, ("view",))
     + _perms("shipments", CASE_MODELS, ("view",))

@@ -20,6 +20,7 @@ app_name = "api"
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("cases", cases.CaseViewSet, basename="case")
+router.register("licences", cases.LicenceViewSet, basename="licence")
 router.register("elements", registry.ElementViewSet, basename="element")
 router.register("producer-groups", registry.ProducerGroupViewSet, basename="producer-group")
 router.register("producers", registry.ProducerViewSet, basename="producer")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -140,6 +142,69 @@ class Checklist:
     rows: list[ChecklistRow]
 
 
+@dataclass(frozen=True)
+class RequiredDocuments:
+    """What `method.factors.documents.document_checklist` returned, in one shape whatever
+    the method edition: the pathway, the lines per file, and every line in order."""
+
+    pathway: str
+    files: dict[str, list[Any]]  # file name ("application", "shipment", ...) -> lines
+
+    @property
+    def lines(self) -> list[Any]:
+        return [line for lines in self.files.values() for line in lines]
+
+
+# Names of the files when the method returns them positionally after the pathway.
+CHECKLIST_FILES = ("application", "shipment")
+
+
+def required_documents(inputs: AssessmentInputs) -> RequiredDocuments:
+    """The one adapter over `document_checklist`'s result. It returned `(pathway, lines)`;
+    it is being extended to return the application file and the shipment file. Accepted:
+    `(pathway, lines)`, `(pathway, application_lines, shipment_lines, ...)`,
+    `(pathway, {file: lines})`, or an object with `pathway` and `files` (a mapping) or
+    `application`/`shipment` attributes."""
+    result = document_checklist(inputs)
+    if isinstance(result, tuple) and result and isinstance(result[0], str):
+        pathway, rest = result[0], result[1:]
+        if len(rest) == 1 and isinstance(rest[0], Mapping):
+            return RequiredDocuments(pathway, {str(k): list(v) for k, v in rest[0].items()})
+        if len(rest) == 1:
+            return RequiredDocuments(pathway, {CHECKLIST_FILES[0]: list(rest[0])})
+        names = [*CHECKLIST_FILES, *(f"file_{n}" for n in range(3, len(rest) + 1))]
+        return RequiredDocuments(
+            pathway, {name: list(lines) for name, lines in zip(names, rest, strict=False)}
+        )
+    pathway = str(getattr(result, "pathway", "") or "")
+    files = getattr(result, "files", None)
+    if isinstance(files, Mapping):
+        return RequiredDocuments(pathway, {str(k): list(v) for k, v in files.items()})
+    found = {
+        name: list(getattr(result, name))
+        for name in CHECKLIST_FILES
+        if getattr(result, name, None) is not None
+    }
+    if found:
+        return RequiredDocuments(pathway, found)
+    raise TypeError(f"document_checklist returned an unknown shape: {type(result).__name__}")
+
+
+def checklist_line_data(line: Any) -> dict:
+    """A checklist line as plain values (doc_type, label, state, problem, verified)."""
+    problem = str(getattr(line, "problem", "") or "")
+    state = getattr(line, "state", None)
+    if state is None:
+        state = "present" if not problem else problem.split(" ", 1)[0]
+    return {
+        "doc_type": str(line.doc_type),
+        "label": str(getattr(line, "label", line.doc_type)),
+        "state": str(state),
+        "problem": problem,
+        "verified": bool(getattr(line, "verified", False)),
+    }
+
+
 def case_checklist(case) -> Checklist | None:
     """The documents the latest assessment's method required and how it judged each: the
     case page shows exactly this (None before the first assessment). `case.documents` is
@@ -148,7 +213,8 @@ def case_checklist(case) -> Checklist | None:
     if assessment is None:
         return None
     try:
-        pathway, lines = document_checklist(AssessmentInputs.from_dict(assessment.inputs))
+        required = required_documents(AssessmentInputs.from_dict(assessment.inputs))
+        pathway, lines = required.pathway, required.lines
     except (ValueError, TypeError, KeyError):
         return None  # inputs from an older method that no longer decode: the factor row stands
     newest: dict[str, object] = {}

@@ -11,6 +11,7 @@ class MessageKind(models.TextChoices):
     ALERT = "alert", "Band worsened alert"
     DIGEST = "digest", "Daily digest"
     STAFF = "staff", "Outbox trouble notice to staff"
+    REMINDER = "reminder", "Document expiry reminder"
 
 
 class MessageStatus(models.TextChoices):

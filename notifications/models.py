@@ -38,6 +38,13 @@ class NotificationPreference(models.Model):
         help_text="A case that worsens to this band or above alerts you at once; "
         "other band changes wait for the daily digest.",
     )
+    document_reminders = models.CharField(
+        "send document expiry reminders",
+        max_length=10,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.DIGEST,
+        help_text="A document of one of your open cases that expires within 30 days.",
+    )
     last_digest_at = models.DateTimeField(
         null=True, blank=True, help_text="End of the window the last digest covered."
     )
@@ -189,3 +196,49 @@ class OutboxIncident(models.Model):
         return f"Outbox incident from {self.started_at:%Y-%m-%d %H:%M}" + (
             "" if self.is_open else f" to {self.ended_at:%Y-%m-%d %H:%M}"
         )
+
+
+class DocumentReminder(models.Model):
+    """That a case document expires soon, told once to the case owner.
+
+    One row per document and expiry date (a document renewed to a new date is reminded
+    again): the row is the idempotency record whatever the owner's mode. In digest mode it
+    waits (`sent_in` empty) for the owner's next digest; immediately, `sent_in` is its own
+    e-mail; with reminders off it records that nothing was sent.
+    """
+
+    document = models.ForeignKey(
+        "shipments.Document", on_delete=models.CASCADE, related_name="expiry_reminders"
+    )
+    expires_on = models.DateField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_reminders"
+    )
+    mode = models.CharField(max_length=10, choices=DeliveryMode.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_in = models.ForeignKey(
+        OutboxMessage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document_reminders",
+        help_text="The e-mail (alert or digest) that carried the reminder.",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "expires_on"], name="document_reminder_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=Q(sent_in__isnull=True, mode="digest"),
+                name="document_reminder_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} expires {self.expires_on} ({self.user})"

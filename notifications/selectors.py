@@ -9,8 +9,8 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from assessments.models import Assessment
 from shipments.models import Case
 
-from .choices import MessageKind, MessageStatus
-from .models import DigestItem, OutboxMessage
+from .choices import DeliveryMode, MessageKind, MessageStatus
+from .models import DigestItem, DocumentReminder, OutboxMessage
 
 
 def case_recipients(*, case: Case) -> list[AbstractBaseUser]:
@@ -57,7 +57,10 @@ def digest_candidate_user_ids(*, since: dt.datetime, until: dt.datetime) -> set[
         "user_id", flat=True
     )
     pending = DigestItem.objects.filter(sent_in__isnull=True).values_list("user_id", flat=True)
-    return {*owners, *watchers, *pending}
+    reminders = DocumentReminder.objects.filter(
+        mode=DeliveryMode.DIGEST, sent_in__isnull=True
+    ).values_list("user_id", flat=True)
+    return {*owners, *watchers, *pending, *reminders}
 
 
 def digest_items_pending(*, user: AbstractBaseUser) -> QuerySet[DigestItem]:

@@ -1,18 +1,25 @@
 """Notification tasks: IDs in, one service call, idempotent, time-limited.
 
-Beat runs `outbox_flush` every minute and `digest_send` daily (CELERY_BEAT_SCHEDULE); every
-transaction that queues mail also publishes one `outbox_flush` on commit (services.kick).
-The retry schedule is on each outbox row, not in Celery: these tasks do not retry.
+Beat runs `outbox_flush` every minute, `document_expiry_remind` and `digest_send` daily
+(CELERY_BEAT_SCHEDULE); every transaction that queues mail also publishes one
+`outbox_flush` on commit (services.kick). The retry schedule is on each outbox row, not in
+Celery: the mail tasks do not retry (the reminder task retries a database error).
 They run on the `mail` queue (CELERY_TASK_ROUTES).
 """
 
 import logging
 
 from celery import shared_task
+from django.db import DatabaseError
 from django.utils import timezone
 
 from .models import OutboxMessage
-from .services import digest_build_and_queue, outbox_flush_due, outbox_message_send
+from .services import (
+    digest_build_and_queue,
+    document_expiry_reminders_queue,
+    outbox_flush_due,
+    outbox_message_send,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +49,18 @@ def outbox_flush() -> int:
 def digest_send() -> int:
     """Queue today's digests (sent by the flush their kick starts). Safe to run twice."""
     return len(digest_build_and_queue(now=timezone.now()))
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    max_retries=3,
+    soft_time_limit=10 * 60,
+    time_limit=15 * 60,
+    ignore_result=True,
+)
+def document_expiry_remind() -> int:
+    """Record today's document expiry reminders (before the digest, which carries the
+    digest-mode ones). Idempotent: a document and expiry date is reminded once."""
+    return document_expiry_reminders_queue(today=timezone.localdate())

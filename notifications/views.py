@@ -25,6 +25,7 @@ def preferences(request):
             user=request.user,
             mode=form.cleaned_data["mode"],
             min_band=form.cleaned_data["min_band"],
+            document_reminders=form.cleaned_data["document_reminders"] or None,
         )
         messages.success(request, "Your notification preferences are saved.")
         return redirect("notifications:preferences")

@@ -2,6 +2,8 @@ from django.db import models
 
 from method.choices import (
     BANDS,
+    DOCUMENT_LABELS,
+    LICENCE_PATHWAYS,
     PARTY_ROLE_LABELS,
     PARTY_ROLES,
     SOURCE_EVIDENCE,
@@ -50,6 +52,30 @@ class LicenceStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+# A licence record's own states: a record exists once the licence is applied for.
+LICENCE_RECORD_STATUSES = (
+    LicenceStatus.APPLIED,
+    LicenceStatus.GRANTED,
+    LicenceStatus.DENIED,
+    LicenceStatus.EXPIRED,
+)
+LicenceRecordStatus = models.TextChoices(
+    "LicenceRecordStatus",
+    [(s.name, (s.value, s.label)) for s in LICENCE_RECORD_STATUSES],
+)
+LicencePathway = models.TextChoices(
+    "LicencePathway",
+    [
+        (p.upper(), (p, label))
+        for p, label in zip(
+            LICENCE_PATHWAYS,
+            ("Individual licence", "General licence", "Technology export licence"),
+            strict=True,
+        )
+    ],
+)
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", "Open"
     ON_HOLD = "on_hold", "On hold"
@@ -59,10 +85,16 @@ class CaseStatus(models.TextChoices):
 
 # Cases a reference change can still move: everything not closed.
 ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.ON_HOLD, CaseStatus.CLEARED)
+# Cases whose quantity does not draw on their licence. A closed case shipped (or will have),
+# so it consumes; the statuses have no "cancelled" (a case closed without shipping is told
+# apart only by its reason), so today every case on a licence consumes. The one place to
+# change when such a status is added.
+NOT_CONSUMING_STATUSES: tuple[str, ...] = ()
 
 
 class DocumentType(models.TextChoices):
-    """The MOFCOM dual-use licence application file (licensing.yaml), plus the licence itself."""
+    """The MOFCOM dual-use licence application file (licensing.yaml), the licence itself (the
+    copy of the granted licence) and the shipment file."""
 
     APPLICATION_FORM = "application_form", "Licence application form"
     IDENTITY_DOCUMENTS = "identity_documents", "Identity documents of representative and handler"
@@ -74,6 +106,11 @@ class DocumentType(models.TextChoices):
     NO_RETRANSFER_ASSURANCE = "no_retransfer_assurance", "No re-transfer assurance"
     OTHER_MOFCOM_REQUEST = "other_mofcom_request", "Other document MOFCOM requested"
     LICENCE = "licence", "Export licence"
+    # The shipment file (method.factors.documents): labels from the method's vocabulary.
+    COMMERCIAL_INVOICE = "commercial_invoice", DOCUMENT_LABELS["commercial_invoice"].capitalize()
+    PACKING_LIST = "packing_list", DOCUMENT_LABELS["packing_list"].capitalize()
+    RISK_ASSESSMENT = "risk_assessment", DOCUMENT_LABELS["risk_assessment"].capitalize()
+    UNDERTAKING = "undertaking", DOCUMENT_LABELS["undertaking"].capitalize()
 
 
 class DocumentStatus(models.TextChoices):

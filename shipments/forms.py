@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django import forms as _forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from registry.models import Element
+from registry.choices import ProductForm
+from registry.models import Element, TechnologyItem
 from registry.spreadsheets import spreadsheet_check
 
 from .choices import (
@@ -18,8 +20,9 @@ from .choices import (
     DocumentStatus,
     DocumentType,
 )
-from .models import HEADLINE_ROLES, Case
+from .models import HEADLINE_ROLES, Case, Licence
 from .services import CASE_FIELDS
+from .services.licences import LICENCE_FIELDS
 from .validators import validate_document_file
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -51,6 +54,14 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):
 # The parties formset replaces the Case row's party-name inputs: the service sets those
 # columns from the parties, so a name is typed once.
 FORM_FIELDS = tuple(f for f in CASE_FIELDS if f not in (*HEADLINE_ROLES, "owner"))
+
+
+def technology_item_choices() -> list:
+    """The catalogue items as a select grouped by class (prohibited, restricted, dual use)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for item in TechnologyItem.objects.select_related("measure").order_by("klass", "title"):
+        groups.setdefault(item.get_klass_display(), []).append((item.pk, str(item)))
+    return [("", "—"), *groups.items()]
 
 
 class CaseForm(forms.ModelForm):
@@ -100,6 +111,7 @@ class CaseForm(forms.ModelForm):
             "hs_code": "China's 10-digit tariff line; suggestions follow the form and elements.",
             "planned_ship_date": "The case is assessed as of this date.",
             "supplier_text": "As the supplier put it; the upstream sources below are what counts.",
+            "technology_item": "For a technology export only: the catalogue item it falls under.",
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -115,6 +127,9 @@ class CaseForm(forms.ModelForm):
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={"step": "0.01", "class": "share"}),
             )
+        self.fields["licence_record"].queryset = Licence.objects.order_by("number")
+        self.fields["licence_record"].empty_label = "No licence record (use the fields above)"
+        self.fields["technology_item"].choices = technology_item_choices()
         officers = users_with_perm("change_case")
         self.fields["owner"].queryset = officers
         self.fields["watchers"].queryset = users_with_perm("view_case")
@@ -177,6 +192,63 @@ class CaseForm(forms.ModelForm):
             else:
                 self.add_error(name if name in self.fields else None, errors)
         return rest
+
+
+class LicenceForm(forms.ModelForm):
+    """Record or change a licence. Items and forms are ticked; named parties one a line."""
+
+    items = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Elements covered",
+        help_text="Leave all unticked when the licence's items are not recorded.",
+    )
+    named_parties = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Named customers and end users",
+        help_text="A general licence: one name a line.",
+    )
+    # Declared last: the name shadows the forms module in the rest of the class body.
+    forms = _forms.MultipleChoiceField(
+        widget=_forms.CheckboxSelectMultiple,
+        required=False,
+        choices=ProductForm.choices,
+        label="Product forms covered",
+    )
+
+    class Meta:
+        model = Licence
+        fields = list(LICENCE_FIELDS)
+        widgets = {
+            "applied_on": DATE,
+            "decided_on": DATE,
+            "valid_from": DATE,
+            "valid_until": DATE,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [
+            (e.symbol, e.symbol) for e in Element.objects.order_by("atomic_number")
+        ]
+        if self.instance.pk and not self.is_bound:
+            self.initial["named_parties"] = "\n".join(self.instance.named_parties or [])
+
+    def clean_named_parties(self) -> list[str]:
+        text = self.cleaned_data["named_parties"] or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in LICENCE_FIELDS}
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, errors in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
 
 
 class StatusForm(forms.Form):

@@ -27,11 +27,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from registry.choices import ProductForm
-from registry.models import Producer
+from registry.models import Producer, TechnologyItem
 from registry.validators import validate_country_code, validate_hs_code, validate_uscc
 
 from .choices import EndUse, LicenceStatus, OreCategory, PartyRole
-from .models import CASE_INPUT_FIELDS, HEADLINE_ROLES, SINGLE_ROLES
+from .models import CASE_INPUT_FIELDS, HEADLINE_ROLES, SINGLE_ROLES, Licence
 
 # --- the column layout ----------------------------------------------------------------------
 
@@ -59,8 +59,13 @@ def source_column(n: int, detail: str) -> str:
 
 
 # The case's own facts, in CASE_INPUT_FIELDS order (its party names are party columns).
+# The licence record is named by `licence_number`: a number recorded as a licence links the
+# case to the record; any other number stays the case's own. The technology item is named by
+# its key.
 CASE_COLUMNS = tuple(
-    f for f in CASE_INPUT_FIELDS if f not in (*HEADLINE_ROLES, "parties", "sources")
+    f
+    for f in CASE_INPUT_FIELDS
+    if f not in (*HEADLINE_ROLES, "parties", "sources", "licence_record")
 )
 PARTY_COLUMNS = tuple(column for role in SINGLE_ROLES for column in party_columns(role))
 INTERMEDIARY_COLUMNS = tuple(
@@ -147,6 +152,26 @@ class ImportLookups:
         self.elements = elements_known()
         self.producers: dict[str, list[Producer]] = {}  # folded text -> up to two matches
         self.users: dict[str, object | None] = {}  # lower-case username -> active user
+        self.licences: dict[str, Licence | None] = {}  # folded number -> record
+        self.technology: dict[str, TechnologyItem | None] = {}  # key -> item
+
+    def licence_numbered(self, number: str) -> Licence | None:
+        """The licence record with this number (any case), or None."""
+        key = number.casefold()
+        if key not in self.licences:
+            self.licences[key] = Licence.objects.filter(number__iexact=number).first()
+        return self.licences[key]
+
+    def technology_item(self, key: str) -> TechnologyItem:
+        if key not in self.technology:
+            self.technology[key] = TechnologyItem.objects.filter(key=key).first()
+        item = self.technology[key]
+        if item is None:
+            raise forms.ValidationError(
+                f"Unknown technology item “{key}”: use the key of a catalogue item in the "
+                "reference data."
+            )
+        return item
 
     def producers_named(self, text: str) -> list[Producer]:
         """Registry producers whose English or Chinese name, USCC or alias is `text` (at
@@ -265,6 +290,7 @@ class CaseImportRowForm(forms.Form):
         error_messages={"invalid": "Not a date; write it as YYYY-MM-DD."},
     )
     general_licence = forms.CharField(required=False)
+    technology_item = forms.CharField(required=False)
     owner = forms.CharField(required=False)
     watchers = forms.CharField(required=False)
     omitted = forms.CharField(required=False)
@@ -303,6 +329,16 @@ class CaseImportRowForm(forms.Form):
         if not value:
             return LicenceStatus.NOT_APPLIED
         return _choice_by_key_or_label(value, LicenceStatus, "licence status")
+
+    def clean_technology_item(self):
+        key = (self.cleaned_data["technology_item"] or "").strip()
+        return self.lookups.technology_item(key) if key else None
+
+    def clean(self):
+        cleaned = super().clean()
+        number = (cleaned.get("licence_number") or "").strip()
+        cleaned["licence_record"] = self.lookups.licence_numbered(number) if number else None
+        return cleaned
 
     def clean_general_licence(self):
         value = (self.cleaned_data["general_licence"] or "").strip().lower()

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from registry.choices import ProductForm
-from registry.models import Element, Producer
+from registry.models import Element, Producer, TechnologyItem
 from registry.validators import validate_country_code, validate_hs_code, validate_uscc
 
 from .choices import (
@@ -14,6 +15,8 @@ from .choices import (
     DocumentType,
     EndUse,
     ImportState,
+    LicencePathway,
+    LicenceRecordStatus,
     LicenceStatus,
     OreCategory,
     PartyRole,
@@ -27,6 +30,7 @@ CASE_INPUT_FIELDS = (
     "exporter",
     "supplier_text",
     "product_form",
+    "technology_item",
     "elements",
     "hs_code",
     "quantity_kg",
@@ -40,12 +44,88 @@ CASE_INPUT_FIELDS = (
     "licence_applied_on",
     "licence_valid_until",
     "general_licence",
+    "licence_record",
     "owner",
     "watchers",
     "parties",
     "sources",
 )
 # The ones stored on the Case row itself (elements and watchers are relations).
+
+
+class Licence(models.Model):
+    """An export licence as a record: what it covers, for whom, how much; the cases that
+    draw on it point at it (`Case.licence_record`), and each consumes its quantity in ship
+    order (assessments.selectors.case_rows.licence_consumption)."""
+
+    number = models.CharField(max_length=80, unique=True)
+    holder = models.CharField("holder name", max_length=200)
+    holder_uscc = models.CharField(
+        "holder USCC",
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text="The holder's Unified Social Credit Code.",
+    )
+    pathway = models.CharField(
+        max_length=12, choices=LicencePathway.choices, default=LicencePathway.INDIVIDUAL
+    )
+    status = models.CharField(
+        max_length=14, choices=LicenceRecordStatus.choices, default=LicenceRecordStatus.APPLIED
+    )
+    applied_on = models.DateField(
+        null=True, blank=True, help_text="The day MOFCOM received a complete file."
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    items = models.JSONField(
+        default=list, blank=True, help_text="Element symbols the licence covers."
+    )
+    forms = models.JSONField(default=list, blank=True, help_text="Product forms it covers.")
+    quantity_kg = models.DecimalField(
+        "quantity (kg)",
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Empty: no quantity limit recorded.",
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. USD.")
+    named_parties = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A general licence's named customers and end users.",
+    )
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_kg__isnull=True) | Q(quantity_kg__gt=0),
+                name="licence_quantity_positive",
+                violation_error_message="A licence quantity is more than zero (or empty).",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="licence_validity_in_order",
+                violation_error_message="A licence cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.holder})"
 
 
 class Case(models.Model):
@@ -58,6 +138,14 @@ class Case(models.Model):
         max_length=300, blank=True, help_text="What the supplier said about the producer."
     )
     product_form = models.CharField(max_length=12, choices=ProductForm.choices)
+    technology_item = models.ForeignKey(
+        TechnologyItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="A technology export: the catalogue item it is classified under.",
+    )
     elements = models.ManyToManyField(Element, through="CaseElement", related_name="cases")
     hs_code = models.CharField("HS code", max_length=10, blank=True, validators=[validate_hs_code])
     quantity_kg = models.DecimalField(
@@ -81,6 +169,15 @@ class Case(models.Model):
     licence_applied_on = models.DateField(null=True, blank=True)
     licence_valid_until = models.DateField(null=True, blank=True)
     general_licence = models.BooleanField(default=False)
+    licence_record = models.ForeignKey(
+        Licence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="licence",
+        help_text="The licence record the shipment draws on; its facts replace the fields above.",
+    )
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases"

@@ -139,7 +139,9 @@ class CaseResource(SafeExportResource):
 
     def filter_export(self, queryset: QuerySet[Case], **kwargs) -> QuerySet[Case]:
         # Own attributes, so a caller's prefetch of the same relations cannot clash.
-        return queryset.select_related("owner").prefetch_related(
+        return queryset.select_related(
+            "owner", "licence_record", "technology_item"
+        ).prefetch_related(
             Prefetch(
                 "case_elements",
                 queryset=CaseElement.objects.order_by("element__atomic_number", "pk"),
@@ -167,6 +169,16 @@ class CaseResource(SafeExportResource):
 
     def dehydrate_owner(self, case: Case) -> str:
         return case.owner.get_username()
+
+    def dehydrate_licence_number(self, case: Case) -> str:
+        # A case on a licence record is written with the record's number, which the import
+        # resolves back to the record.
+        if case.licence_record_id:
+            return case.licence_record.number
+        return case.licence_number
+
+    def dehydrate_technology_item(self, case: Case) -> str:
+        return case.technology_item.key if case.technology_item_id else ""
 
     def dehydrate_general_licence(self, case: Case) -> str:
         return "yes" if case.general_licence else "no"

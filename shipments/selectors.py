@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,8 +13,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from method.choices import UPSTREAM_KINDS
 from registry.models import HSCode, Producer
 
+from .choices import ACTIVE_STATUSES, NOT_CONSUMING_STATUSES
 from .filters import CaseFilterSet
-from .models import Case, CaseElement, CaseParty, CaseSource, Document, ImportJob, TimelineEvent
+from .models import (
+    Case,
+    CaseElement,
+    CaseParty,
+    CaseSource,
+    Document,
+    ImportJob,
+    Licence,
+    TimelineEvent,
+)
 
 
 def _sources() -> Prefetch:
@@ -47,7 +60,9 @@ def case_detail(pk: int) -> Case:
     """One case with its elements, parties, sources, documents, watchers and timeline
     (raises DoesNotExist)."""
     return (
-        Case.objects.select_related("owner", "created_by", "latest_assessment")
+        Case.objects.select_related(
+            "owner", "created_by", "latest_assessment", "licence_record", "technology_item"
+        )
         .prefetch_related(
             Prefetch("case_elements", queryset=CaseElement.objects.select_related("element")),
             Prefetch("parties", queryset=CaseParty.objects.select_related("producer__group")),
@@ -137,3 +152,82 @@ def import_job_cases(job: ImportJob) -> QuerySet[Case]:
         .only("pk", "reference", "buyer", "exporter", "band", "score", "owner__username")
         .order_by("pk")
     )
+
+
+# --- licence records ---------------------------------------------------------------------
+
+
+def _consumption_key(planned: dt.date | None, created: dt.datetime, pk: int) -> tuple:
+    return (planned is None, planned or dt.date.min, created, pk)
+
+
+def licence_consumption(licence_ids: Iterable[int]) -> dict[int, Decimal]:
+    """For every case on these licences: the kilograms the licence's other cases take
+    before it, in ship order (planned ship date, nulls last; then created; then id). A case
+    in a `NOT_CONSUMING_STATUSES` status takes nothing. One query."""
+    ids = list(set(licence_ids))
+    if not ids:
+        return {}
+    rows: dict[int, list[tuple]] = {}
+    for licence_id, pk, planned, created, quantity, status in Case.objects.filter(
+        licence_record_id__in=ids
+    ).values_list(
+        "licence_record_id", "pk", "planned_ship_date", "created_at", "quantity_kg", "status"
+    ):
+        rows.setdefault(licence_id, []).append(
+            (_consumption_key(planned, created, pk), pk, quantity, status)
+        )
+    consumed: dict[int, Decimal] = {}
+    for cases in rows.values():
+        running = Decimal(0)
+        for _key, pk, quantity, status in sorted(cases):
+            consumed[pk] = running
+            if status not in NOT_CONSUMING_STATUSES:
+                running += quantity
+    return consumed
+
+
+def licence_open_case_ids(licence_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> list[int]:
+    """The active (not closed) cases on these licences, but `exclude`."""
+    ids = [i for i in set(licence_ids) if i]
+    if not ids:
+        return []
+    return list(
+        Case.objects.filter(licence_record_id__in=ids, status__in=ACTIVE_STATUSES)
+        .exclude(pk__in=list(exclude))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def licence_list() -> QuerySet[Licence]:
+    return Licence.objects.select_related("created_by").annotate(case_count=Count("cases"))
+
+
+@dataclass(frozen=True)
+class LicenceCaseRow:
+    """One case on a licence, in consumption order, with what it and those before take."""
+
+    case: Case
+    consumed_before_kg: Decimal
+    consumed_through_kg: Decimal  # the running total including this case
+    counts: bool  # its quantity draws on the licence (its status consumes)
+    over: bool  # the running total passes the licence's quantity
+
+
+def licence_case_rows(licence: Licence) -> list[LicenceCaseRow]:
+    """The licence's cases in consumption order (planned ship date nulls last, created,
+    id) with their running consumption: the licence page's table."""
+    cases = sorted(
+        Case.objects.filter(licence_record=licence).select_related("owner"),
+        key=lambda c: _consumption_key(c.planned_ship_date, c.created_at, c.pk),
+    )
+    consumed = licence_consumption([licence.pk])
+    rows = []
+    for case in cases:
+        before = consumed.get(case.pk, Decimal(0))
+        counts = case.status not in NOT_CONSUMING_STATUSES
+        through = before + (case.quantity_kg if counts else 0)
+        over = licence.quantity_kg is not None and through > licence.quantity_kg
+        rows.append(LicenceCaseRow(case, before, through, counts, over))
+    return rows

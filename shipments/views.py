@@ -21,9 +21,9 @@ from registry.spreadsheets import SpreadsheetLimits
 
 from .choices import ImportState
 from .filters import DEFAULT_FILTERS
-from .forms import CaseForm, DocumentForm, ImportForm, StatusForm
+from .forms import CaseForm, DocumentForm, ImportForm, LicenceForm, StatusForm
 from .formsets import case_formsets
-from .models import HEADLINE_ROLES, Case, Document, ImportJob
+from .models import HEADLINE_ROLES, Case, Document, ImportJob, Licence
 from .resources import CaseResource
 from .selectors import case_detail as select_case_detail
 from .selectors import (
@@ -32,6 +32,8 @@ from .selectors import (
     import_job_cases,
     import_job_detail,
     import_jobs_of,
+    licence_case_rows,
+    licence_list,
     party_suggestions,
     producer_suggestions,
 )
@@ -45,6 +47,7 @@ from .services import (
     import_job_resume,
     import_job_stale,
 )
+from .services.licences import licence_create, licence_update
 
 PAGE_SIZE = 50
 ASSESSMENT_PANEL = "assessments/_case_assessment.html"
@@ -54,6 +57,9 @@ CHECKLIST_PANEL = "assessments/_case_checklist.html"
 view_case = permission_required("shipments.view_case", raise_exception=True)
 add_case = permission_required("shipments.add_case", raise_exception=True)
 change_case = permission_required("shipments.change_case", raise_exception=True)
+view_licence = permission_required("shipments.view_licence", raise_exception=True)
+add_licence = permission_required("shipments.add_licence", raise_exception=True)
+change_licence = permission_required("shipments.change_licence", raise_exception=True)
 
 
 def _get_case(pk: int) -> Case:
@@ -403,3 +409,59 @@ def hs_suggest(request: HttpRequest) -> HttpResponse:
     elements = request.GET.getlist("elements")
     codes = hs_code_suggestions(product_form=form, elements=elements) if form else []
     return render(request, "shipments/_hs_options.html", {"codes": codes, "product_form": form})
+
+
+# --- licence records ------------------------------------------------------------------------
+
+
+@view_licence
+@require_GET
+def licence_list_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(licence_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "can_add": request.user.has_perm("shipments.add_licence")}
+    return render(request, "shipments/licence_list.html", context)
+
+
+@view_licence
+@require_GET
+def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(Licence.objects.select_related("created_by"), pk=pk)
+    rows = licence_case_rows(licence)
+    context = {
+        "licence": licence,
+        "rows": rows,
+        "consumed_kg": rows[-1].consumed_through_kg if rows else 0,
+        "history": licence.history.select_related("history_user")[:20],
+        "can_change": request.user.has_perm("shipments.change_licence"),
+    }
+    return render(request, "shipments/licence_detail.html", context)
+
+
+def _licence_form_page(request: HttpRequest, licence: Licence | None) -> HttpResponse:
+    form = LicenceForm(request.POST or None, instance=licence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if licence is None:
+                licence = licence_create(actor=request.user, **form.service_data())
+                done = f"Licence {licence.number} recorded."
+            else:
+                licence_update(licence=licence, actor=request.user, changes=form.service_data())
+                done = f"Licence {licence.number} saved; its open cases were re-assessed."
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("shipments:licence_detail", pk=licence.pk)
+    return render(request, "shipments/licence_form.html", {"form": form, "licence": licence})
+
+
+@add_licence
+@require_http_methods(["GET", "POST"])
+def licence_create_view(request: HttpRequest) -> HttpResponse:
+    return _licence_form_page(request, None)
+
+
+@change_licence
+@require_http_methods(["GET", "POST"])
+def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _licence_form_page(request, get_object_or_404(Licence, pk=pk))

@@ -13,13 +13,14 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from api.serializers.fields import SlugField
+from api.serializers.fields import KeyOrIdField, SlugField
 from api.serializers.parties import CasePartySerializer, CaseSourceSerializer
 from assessments.models import Assessment
-from registry.models import Producer
+from registry.models import Producer, TechnologyItem
 from registry.validators import validate_country_code
 from shipments.choices import CaseStatus
-from shipments.models import CASE_INPUT_FIELDS, Case, Document
+from shipments.models import CASE_INPUT_FIELDS, Case, Document, Licence
+from shipments.services.licences import LICENCE_FIELDS
 from shipments.validators import validate_document_file
 
 User = get_user_model()
@@ -113,6 +114,20 @@ class CaseWriteSerializer(serializers.ModelSerializer):
     )
     watchers = SlugField(slug_field="username", queryset=_active_users(), many=True, required=False)
     destination = serializers.CharField(max_length=2, help_text="ISO 3166 country code, e.g. DE.")
+    licence_record = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the licence record the shipment draws on (/api/v1/licences/); its "
+        "facts replace the licence_* fields. null: none.",
+    )
+    technology_item = KeyOrIdField(
+        queryset=TechnologyItem.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A technology export's catalogue item, by key or id; only for "
+        "product_form technology.",
+    )
 
     class Meta:
         model = Case
@@ -188,6 +203,9 @@ class CaseSerializer(serializers.ModelSerializer):
     watchers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     assessment_url = serializers.SerializerMethodField()
+    technology_item = KeyOrIdField(
+        read_only=True, allow_null=True, help_text="The catalogue item's key."
+    )
 
     class Meta:
         model = Case
@@ -216,6 +234,51 @@ class CaseSerializer(serializers.ModelSerializer):
         return reverse(
             "api:case-assessment", kwargs={"pk": case.pk}, request=self.context.get("request")
         )
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    """A licence record, as read and as written (writes go through the licence services)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:licence-detail")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, help_text="Element symbols."
+    )
+    forms = serializers.ListField(
+        child=serializers.CharField(max_length=12), required=False, help_text="Product forms."
+    )
+    named_parties = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        help_text="A general licence's named customers and end users.",
+    )
+    cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Licence
+        fields = ["id", "url", *LICENCE_FIELDS, "cases", "created_by", "created_at", "updated_at"]
+        read_only_fields = ["id", "url", "cases", "created_by", "created_at", "updated_at"]
+        # Uniqueness and the record's rules are the service's (field-keyed 400s).
+        extra_kwargs = {"number": {"validators": []}}
+
+
+class RequiredDocumentSerializer(serializers.Serializer):
+    doc_type = serializers.CharField()
+    label = serializers.CharField()
+    state = serializers.CharField(help_text="present, missing, rejected or expired")
+    problem = serializers.CharField(allow_blank=True)
+    verified = serializers.BooleanField()
+
+
+class RequiredDocumentsSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField(help_text="The assessment whose inputs were read.")
+    pathway = serializers.CharField(allow_blank=True, help_text="The file the pathway needs.")
+    files = serializers.DictField(
+        child=RequiredDocumentSerializer(many=True),
+        help_text="Each file the method names (e.g. the application file, the shipment "
+        "file) and its lines.",
+    )
+    documents = RequiredDocumentSerializer(many=True, help_text="Every line, in order.")
 
 
 class CaseStatusSerializer(serializers.Serializer):

@@ -20,10 +20,13 @@ from api.serializers.cases import (
     ConflictSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    LicenceSerializer,
+    RequiredDocumentsSerializer,
 )
 from assessments.models import Assessment
 from shipments import services
-from shipments.models import Case, CaseElement, CaseParty, CaseSource, Document
+from shipments.models import Case, CaseElement, CaseParty, CaseSource, Document, Licence
+from shipments.services.licences import licence_create, licence_delete, licence_update
 
 from .base import ApiViewMixin
 
@@ -35,7 +38,7 @@ CONFLICT = OpenApiResponse(
 
 def _case_queryset():
     """Cases with everything the serializer reads, in a constant number of queries."""
-    return Case.objects.select_related("owner", "created_by").prefetch_related(
+    return Case.objects.select_related("owner", "created_by", "technology_item").prefetch_related(
         Prefetch("case_elements", queryset=CaseElement.objects.select_related("element")),
         Prefetch("parties", queryset=CaseParty.objects.select_related("producer")),
         Prefetch("sources", queryset=CaseSource.objects.select_related("producer__group")),
@@ -166,6 +169,42 @@ class CaseViewSet(
         return Response(AssessmentSerializer(latest).data)
 
     @extend_schema(
+        summary="The documents the case needs, from its latest assessment's inputs",
+        responses={
+            200: RequiredDocumentsSerializer,
+            404: OpenApiResponse(description="Not assessed."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="required-documents",
+        required_perms={"GET": ["shipments.view_case", "assessments.view_assessment"]},
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def required_documents(self, request, pk=None):
+        from assessments.presenters import checklist_line_data, required_documents
+        from method.inputs import AssessmentInputs
+
+        case = self.get_object()
+        latest = Assessment.objects.filter(case=case).order_by("-pk").only("pk", "inputs").first()
+        if latest is None:
+            raise NotFound("This case has not been assessed yet.")
+        required = required_documents(AssessmentInputs.from_dict(latest.inputs))
+        files = {
+            name: [checklist_line_data(line) for line in lines]
+            for name, lines in required.files.items()
+        }
+        body = {
+            "assessment": latest.pk,
+            "pathway": required.pathway,
+            "files": files,
+            "documents": [line for lines in files.values() for line in lines],
+        }
+        return Response(RequiredDocumentsSerializer(body).data)
+
+    @extend_schema(
         summary="Assessment history, newest first",
         responses=AssessmentSerializer(many=True),
     )
@@ -245,3 +284,67 @@ class CaseDocumentViewSet(
             case=case, actor=request.user, file=data.pop("file", None), **data
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List licence records"),
+    retrieve=extend_schema(summary="Read a licence record"),
+    create=extend_schema(
+        summary="Record a licence",
+        responses={201: LicenceSerializer, 400: VALIDATION_ERROR},
+    ),
+    partial_update=extend_schema(
+        summary="Change a licence record (its active cases are re-assessed)",
+        responses={200: LicenceSerializer, 400: VALIDATION_ERROR},
+    ),
+    destroy=extend_schema(
+        summary="Delete a licence record no case draws on",
+        responses={204: None, 400: VALIDATION_ERROR},
+    ),
+)
+@extend_schema(tags=["licences"])
+class LicenceViewSet(
+    ApiViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = LicenceSerializer
+    filter_backends = []
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Licence.objects.select_related("created_by")
+            .prefetch_related("cases")
+            .order_by("number", "pk")
+        )
+
+    def _read(self, licence: Licence, code: int = status.HTTP_200_OK) -> Response:
+        licence = self.get_queryset().get(pk=licence.pk)
+        return Response(
+            LicenceSerializer(licence, context=self.get_serializer_context()).data, code
+        )
+
+    def create(self, request):
+        serializer = LicenceSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        licence = licence_create(actor=request.user, **serializer.validated_data)
+        response = self._read(licence, status.HTTP_201_CREATED)
+        response["Location"] = str(response.data["url"])
+        return response
+
+    def partial_update(self, request, pk=None):
+        licence = self.get_object()
+        serializer = LicenceSerializer(
+            licence, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        licence = licence_update(
+            licence=licence, actor=request.user, changes=dict(serializer.validated_data)
+        )
+        return self._read(licence)
+
+    def destroy(self, request, pk=None):
+        licence_delete(licence=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

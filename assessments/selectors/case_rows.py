@@ -5,6 +5,11 @@ cases with exactly those.
 fields to the Case columns they copy; `case_facts_build` builds from them, the batch loads
 them (`CASE_COLUMNS`), and `CASE_FIELDS_READ` (what an edit must change to need a new
 assessment) is derived from them. Nothing here is kept by hand beside the build.
+
+A case with a licence record (`Case.licence_record`) takes its `LicenceFacts` from the
+record (`RECORD_FACT_FIELDS`) instead of its own licence columns, with what the licence's
+other cases consume before it (`licence_consumption`). A technology case's catalogue item
+(`Case.technology_item`) becomes its `TechnologyFacts`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from method.inputs import (
     LicenceFacts,
     PartyFacts,
     SourceFacts,
+    TechnologyFacts,
 )
+from registry.models import TechnologyItem
 from shipments.models import (
     HEADLINE_ROLES,
     PARTY_FIELDS,
@@ -33,7 +40,9 @@ from shipments.models import (
     CaseParty,
     CaseSource,
     Document,
+    Licence,
 )
+from shipments.selectors import licence_consumption
 
 # CaseFacts field -> the Case column it copies.
 CASE_FACT_COLUMNS: dict[str, str] = {
@@ -52,6 +61,28 @@ LICENCE_FACT_COLUMNS: dict[str, str] = {
     "valid_until": "licence_valid_until",
     "general_licence": "general_licence",
 }
+# LicenceFacts field -> the Licence record field it copies (a case with a record).
+RECORD_FACT_FIELDS: dict[str, str] = {
+    "status": "status",
+    "number": "number",
+    "applied_on": "applied_on",
+    "valid_until": "valid_until",
+    "pathway": "pathway",
+    "holder": "holder",
+    "valid_from": "valid_from",
+}
+# LicenceFacts fields only a record has, built in `licence_facts_build`.
+RECORD_BUILT_FIELDS = (
+    "general_licence",
+    "record_id",
+    "items",
+    "forms",
+    "quantity_kg",
+    "consumed_kg",
+    "named_parties",
+)
+LICENCE_RECORD_COLUMN = "licence_record"
+TECHNOLOGY_COLUMN = "technology_item"
 # CaseFacts fields built from relations, with the Case fields (or relations) they read.
 CASE_FACT_RELATIONS: dict[str, tuple[str, ...]] = {
     "elements": ("elements",),
@@ -59,8 +90,14 @@ CASE_FACT_RELATIONS: dict[str, tuple[str, ...]] = {
     # The Case row repeats the headline parties' names; changing one changes the parties.
     "parties": ("parties", *HEADLINE_ROLES),
     "sources": ("sources",),
-    "licence": tuple(LICENCE_FACT_COLUMNS.values()),
+    # The record's facts, and the case's place in its consumption (its quantity and ship
+    # date: those are read anyway, below).
+    "licence": (*LICENCE_FACT_COLUMNS.values(), LICENCE_RECORD_COLUMN),
     "documents": ("documents",),
+    "technology": (TECHNOLOGY_COLUMN,),
+    # Read by the method (licence quantities) and, for a case on a licence record, the
+    # licence's other cases (their consumption).
+    "quantity_kg": ("quantity_kg",),
 }
 # Read besides the facts: the assessment date (`case_as_of`) and what it depends on.
 AS_OF_COLUMN = "planned_ship_date"
@@ -85,6 +122,8 @@ CASE_COLUMNS: tuple[str, ...] = (
     AS_OF_COLUMN,
     STATUS_COLUMN,
     QUANTITY_COLUMN,
+    LICENCE_RECORD_COLUMN,
+    TECHNOLOGY_COLUMN,
     "latest_assessment",
 )
 PARTY_COLUMNS = PARTY_FIELDS  # the method reads all of a party's recorded values
@@ -120,19 +159,73 @@ def case_facts_build(
     sources: tuple[SourceFacts, ...],
     hs_line: HsLineFacts | None,
 ) -> CaseFacts:
-    """The method's CaseFacts for a case row, from the column maps above."""
+    """The method's CaseFacts for a case row, from the column maps above.
+
+    The licence record, its consumption and the technology item come from what the batch
+    loaded (`cases_for_assessment_list`); a case loaded otherwise reads them itself (a few
+    queries, for one case)."""
     return CaseFacts(
         **{name: getattr(case, column) for name, column in CASE_FACT_COLUMNS.items()},
         elements=elements,
         hs_line=hs_line,
         parties=parties,
         sources=sources,
-        licence=LicenceFacts(
-            **{name: getattr(case, column) for name, column in LICENCE_FACT_COLUMNS.items()}
-        ),
+        licence=licence_facts_build(case),
         documents=documents,
         quantity_kg=_kg(getattr(case, QUANTITY_COLUMN)),
+        technology=technology_facts_build(case),
     )
+
+
+def licence_facts_build(case: Case) -> LicenceFacts:
+    """The case's own licence columns, or (with a record) the record's facts and what the
+    licence's earlier cases consume."""
+    record_id = getattr(case, f"{LICENCE_RECORD_COLUMN}_id")
+    if record_id is None:
+        return LicenceFacts(
+            **{name: getattr(case, column) for name, column in LICENCE_FACT_COLUMNS.items()}
+        )
+    record = getattr(case, "assessment_licence", None)
+    if record is None:
+        record = Licence.objects.get(pk=record_id)
+    consumed = getattr(case, "assessment_consumed_kg", None)
+    if consumed is None:
+        consumed = licence_consumption([record_id]).get(case.pk, Decimal(0))
+    return LicenceFacts(
+        **{name: getattr(record, field) for name, field in RECORD_FACT_FIELDS.items()},
+        general_licence=record.pathway == "general",
+        record_id=record.pk,
+        items=tuple(record.items or ()),
+        forms=tuple(record.forms or ()),
+        quantity_kg=_kg(record.quantity_kg),
+        consumed_kg=float(consumed),
+        named_parties=tuple(record.named_parties or ()),
+    )
+
+
+def technology_facts_build(case: Case) -> TechnologyFacts | None:
+    item_id = getattr(case, f"{TECHNOLOGY_COLUMN}_id")
+    if item_id is None:
+        return None
+    item = getattr(case, "assessment_technology", None)
+    if item is None:
+        item = TechnologyItem.objects.select_related("measure").get(pk=item_id)
+    return TechnologyFacts(
+        key=item.key,
+        title=item.title,
+        klass=_technology_class(item.klass),
+        catalogue=item.measure.title,
+        control_code=item.control_code,
+        measure_key=item.measure.key,
+        confidence=item.confidence,
+    )
+
+
+def _technology_class(stored: str) -> str:
+    """The method's class name for a stored TechnologyItem.klass. Registry 0010 stores the
+    label-like member value ("Dual-use") rather than the method's name ("dual_use"); both
+    spellings map to the method's."""
+    return stored.strip().lower().replace("-", "_").replace(" ", "_")
 
 
 def _kg(value: Decimal | None) -> float | None:
@@ -230,7 +323,9 @@ class _DocumentRow(NamedTuple):
 
 
 def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
-    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same five queries,
+    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same five queries
+    (and, when the batch has licence records or technology items, up to three more: the
+    records, their cases' consumption, the items),
     with the elements and documents read as plain rows instead of model instances (building
     them cost more than reading them). The rows carry the attributes `ReferenceData.build`
     reads, in the same order as the prefetches of `cases_for_assessment`."""
@@ -278,7 +373,17 @@ def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
     ):
         if case_id in documents:
             documents[case_id].append(_DocumentRow(doc_type, status, expires_on))
+    licence_ids = {c.licence_record_id for c in cases if c.licence_record_id}
+    licences = Licence.objects.in_bulk(list(licence_ids)) if licence_ids else {}
+    consumed = licence_consumption(licence_ids)
+    item_ids = {c.technology_item_id for c in cases if c.technology_item_id}
+    items = (
+        TechnologyItem.objects.select_related("measure").in_bulk(list(item_ids)) if item_ids else {}
+    )
     for case in cases:
+        case.assessment_licence = licences.get(case.licence_record_id)  # type: ignore[attr-defined]
+        case.assessment_consumed_kg = consumed.get(case.pk)  # type: ignore[attr-defined]
+        case.assessment_technology = items.get(case.technology_item_id)  # type: ignore[attr-defined]
         case.assessment_elements = elements[case.pk]  # type: ignore[attr-defined]
         case.assessment_documents = documents[case.pk]  # type: ignore[attr-defined]
         case.assessment_parties = parties[case.pk]  # type: ignore[attr-defined]

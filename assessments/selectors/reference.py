@@ -507,7 +507,8 @@ class ReferenceData:
             cycle_ids.update(ids)
         if not quotas and as_of.year in self.cycles:
             cycle_ids.add(self.cycles[as_of.year].id)
-        start = case.licence_applied_on or today
+        # The licence clock starts on the day applied (the record's, for a case with one).
+        start = case_facts.licence.applied_on or today
         calendar = self.calendar(min(start, today), max(start, today) + CALENDAR_SPAN)
         watch = self.watch.candidates([p.name for p in parties], self.method)
         destinations = self.destinations.get(case.destination, ())

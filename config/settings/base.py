@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.outbox_flush",
         "schedule": crontab(minute="*"),
     },
+    # Before the digest, which carries the reminders of owners in digest mode.
+    "notifications-document-expiry": {
+        "task": "notifications.tasks.document_expiry_remind",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.digest_send",
         "schedule": crontab(hour=6, minute=30),

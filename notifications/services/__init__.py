@@ -41,6 +41,7 @@ from notifications.services.outbox import (
     outbox_message_send,
 )
 from notifications.services.preferences import preference_get, preference_update
+from notifications.services.reminders import REMINDER_WINDOW, document_expiry_reminders_queue
 from notifications.services.rendering import FactorChange, case_url, factor_changes
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "OUTBOX_BACKOFF_MAX",
     "OUTBOX_DEAD_AFTER",
     "OUTBOX_STAFF_NOTICE_AFTER",
+    "REMINDER_WINDOW",
     "SENDING_LEASE",
     "FactorChange",
     "FlushResult",
@@ -60,6 +62,7 @@ __all__ = [
     "band_worsened_queue",
     "case_url",
     "digest_build_and_queue",
+    "document_expiry_reminders_queue",
     "factor_changes",
     "outbox_backoff",
     "outbox_flush_due",

@@ -11,10 +11,16 @@ from django.db import transaction
 
 from notifications import selectors
 from notifications.choices import DeliveryMode, MessageKind
-from notifications.models import DigestItem, NotificationPreference, OutboxMessage
+from notifications.models import (
+    DigestItem,
+    DocumentReminder,
+    NotificationPreference,
+    OutboxMessage,
+)
 from notifications.services._common import DIGEST_FIRST_WINDOW, DIGEST_MAX_LOOKBACK
 from notifications.services.alerts import _outbox_queue
 from notifications.services.preferences import preference_get
+from notifications.services.reminders import reminder_context, reminders_pending
 from notifications.services.rendering import _change_context, _render, _valid_address
 
 logger = logging.getLogger(__name__)
@@ -53,36 +59,53 @@ def _digest_for_user(*, user: AbstractBaseUser, now: dt.datetime) -> OutboxMessa
     preference.last_digest_at = now
     preference.save(update_fields=["last_digest_at", "updated_at"])
     address = _valid_address(user)
-    if preference.mode == DeliveryMode.OFF or address is None:
+    if address is None:
         return None
 
-    changes = list(selectors.band_changes_for_user(user=user, since=since, until=now))
-    alerted = set(
-        OutboxMessage.objects.filter(
-            kind=MessageKind.ALERT, recipient=user, assessment__in=changes
-        ).values_list("assessment_id", flat=True)
-    )
-    for assessment in changes:
-        if assessment.pk not in alerted:
-            DigestItem.objects.get_or_create(user=user, assessment=assessment)
-
-    items = list(selectors.digest_items_pending(user=user))
-    if not items:
+    items = []
+    # Band changes follow `mode`; document expiry reminders their own preference (they
+    # wait here only in digest mode), so a user with band mail off still gets them.
+    if preference.mode != DeliveryMode.OFF:
+        changes = list(selectors.band_changes_for_user(user=user, since=since, until=now))
+        alerted = set(
+            OutboxMessage.objects.filter(
+                kind=MessageKind.ALERT, recipient=user, assessment__in=changes
+            ).values_list("assessment_id", flat=True)
+        )
+        for assessment in changes:
+            if assessment.pk not in alerted:
+                DigestItem.objects.get_or_create(user=user, assessment=assessment)
+        items = list(selectors.digest_items_pending(user=user))
+    reminders = reminders_pending(user=user)
+    if not items and not reminders:
         return None
     entries = [_change_context(item.assessment) for item in items]
-    count = len(entries)
+    today = now.date()
     body_text, body_html = _render(
-        "digest", {"recipient": user, "entries": entries, "since": since, "until": now}
+        "digest",
+        {
+            "recipient": user,
+            "entries": entries,
+            "reminders": [reminder_context(r, today=today) for r in reminders],
+            "since": since,
+            "until": now,
+        },
     )
+    parts = []
+    if entries:
+        parts.append(f"{len(entries)} band change{'s' if len(entries) != 1 else ''}")
+    if reminders:
+        parts.append(f"{len(reminders)} document{'s' if len(reminders) != 1 else ''} expiring")
+    first = f"i{items[0].pk}" if items else f"r{reminders[0].pk}"
     message, created = _outbox_queue(
-        dedupe_key=f"digest:{user.pk}:{now:%Y-%m-%d}:{items[0].pk}",
+        dedupe_key=f"digest:{user.pk}:{now:%Y-%m-%d}:{first}",
         recipient=user,
         to_address=address,
         kind=MessageKind.DIGEST,
-        subject=f"[Lodestone] Daily digest: {count} band change{'s' if count != 1 else ''} "
-        "on your cases",
+        subject=f"[Lodestone] Daily digest: {' and '.join(parts)} on your cases",
         body_text=body_text,
         body_html=body_html,
     )
     DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(sent_in=message)
+    DocumentReminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_in=message)
     return message if created else None

@@ -172,6 +172,11 @@ def _validate_case(
         errors["licence_valid_until"] = [
             "A licence cannot be valid only until before it was applied for."
         ]
+    if case.technology_item_id and case.product_form != "technology":
+        errors["technology_item"] = [
+            "A technology item classifies a technology export only: clear it, or set the "
+            "product form to technology."
+        ]
     # A related row the caller already loaded exists: skip the model's one query per
     # foreign key (the database constraint still holds). The model's one check constraint
     # (quantity above zero) is checked above with a better message; Django would ask the

@@ -14,10 +14,15 @@ from django.db import transaction
 from django.db.models import Model
 
 from core.types import Actor
-from registry.models import Element, Producer
+from registry.models import Element, Producer, TechnologyItem
 from shipments.choices import CaseStatus, LicenceStatus, TimelineKind
-from shipments.models import HEADLINE_ROLES, Case, CaseElement, CaseParty, CaseSource
+from shipments.models import HEADLINE_ROLES, Case, CaseElement, CaseParty, CaseSource, Licence
 from shipments.ports import case_assess
+from shipments.services.licences import (
+    CONSUMPTION_FIELDS,
+    licence_consumption_snapshot,
+    licence_siblings_assess,
+)
 from shipments.services.parties import (
     PartyInput,
     SourceInput,
@@ -87,6 +92,8 @@ def case_validate(
     licence_applied_on: dt.date | None = None,
     licence_valid_until: dt.date | None = None,
     general_licence: bool = False,
+    licence_record: Licence | None = None,
+    technology_item: TechnologyItem | None = None,
     owner: AbstractBaseUser | None = None,
     watchers: Iterable[AbstractBaseUser] = (),
     existing_references: set[str] | None = None,
@@ -118,6 +125,8 @@ def case_validate(
         licence_applied_on=licence_applied_on,
         licence_valid_until=licence_valid_until,
         general_licence=general_licence,
+        licence_record=licence_record,
+        technology_item=technology_item,
         owner=owner or actor,
         created_by=actor,
         status=CaseStatus.OPEN,
@@ -194,8 +203,10 @@ def _parties_and_sources(
 
 @transaction.atomic
 def case_insert(*, actor: AbstractBaseUser, valid: ValidCase) -> Case:
-    """Save a validated case, record who opened it, and assess it (trigger "created")."""
+    """Save a validated case, record who opened it, and assess it (trigger "created"); the
+    cases its licence record's consumption moves for are re-assessed too."""
     case = valid.case
+    before = licence_consumption_snapshot([case.licence_record_id])
     case.save()
     CaseElement.objects.bulk_create(
         CaseElement(case=case, element=element, content_share=share)
@@ -216,6 +227,9 @@ def case_insert(*, actor: AbstractBaseUser, valid: ValidCase) -> Case:
         sources=sources_display(valid.sources),
     )
     case_assess(case=case, trigger="created", actor=actor)
+    licence_siblings_assess(
+        licence_ids=[case.licence_record_id], before=before, exclude=[case.pk], actor=actor
+    )
     case.refresh_from_db()
     return case
 
@@ -243,7 +257,8 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
     """Apply `changes` (case fields, "elements" as {symbol: share}, "watchers" as users).
 
     One timeline entry per field that really changed, with old and new display values;
-    re-assessed (trigger "edited") when a fact the assessment reads changed.
+    re-assessed (trigger "edited") when a fact the assessment reads changed, and with it the
+    other active cases on its old and new licence records whose consumption moved.
     """
     allowed = {*CASE_FIELDS, "elements", "watchers", "parties", "sources"}
     unknown = sorted(set(changes) - allowed)
@@ -253,6 +268,8 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
     # Old values come from the row, not from an instance a form may already have modified.
     case = Case.objects.select_for_update().get(pk=case.pk)
     before = {name: getattr(case, name) for name in CASE_FIELDS}
+    licence_ids = {case.licence_record_id, getattr(changes.get("licence_record"), "pk", None)}
+    consumption_before = licence_consumption_snapshot(licence_ids)
     old_display = {name: _display(case, name) for name in CASE_FIELDS}
 
     changed: list[str] = []
@@ -361,6 +378,10 @@ def case_update(*, case: Case, actor: AbstractBaseUser, changes: Mapping[str, An
 
     if changed and case_assess(case=case, trigger="edited", actor=actor, changed=changed):
         case.refresh_from_db()
+    if CONSUMPTION_FIELDS.intersection(changed):
+        licence_siblings_assess(
+            licence_ids=licence_ids, before=consumption_before, exclude=[case.pk], actor=actor
+        )
     return case
 
 
@@ -423,6 +444,7 @@ def case_status_change(*, case: Case, actor: AbstractBaseUser, status: str, reas
     _raise(errors)
 
     old_status, old_display = case.status, case.get_status_display()
+    consumption_before = licence_consumption_snapshot([case.licence_record_id])
     case.status = status
     case.status_reason = reason
     case.full_clean(validate_unique=False)
@@ -444,4 +466,10 @@ def case_status_change(*, case: Case, actor: AbstractBaseUser, status: str, reas
     if reopened and old_status == CaseStatus.CLOSED:
         case_assess(case=case, trigger="manual", actor=actor)
         case.refresh_from_db()
+    licence_siblings_assess(
+        licence_ids=[case.licence_record_id],
+        before=consumption_before,
+        exclude=[case.pk],
+        actor=actor,
+    )
     return case

@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PLAIN_FIELDS = tuple(f for f in CASE_FIELDS if f != "owner")
+# Kept by id: the owner, and the records a row names (licence record, technology item).
+ID_FIELDS = ("licence_record", "technology_item")
+PLAIN_FIELDS = tuple(f for f in CASE_FIELDS if f not in ("owner", *ID_FIELDS))
 # A kept party or source: its plain values (PARTY_FIELDS, SOURCE_FIELDS), its producer's id
 # and its position.
 
@@ -135,6 +137,8 @@ def _row_data(valid: ValidCase) -> dict:
         data[name] = value.isoformat() if hasattr(value, "isoformat") else value
     data["quantity_kg"] = str(case.quantity_kg)
     data["owner_id"] = case.owner_id
+    for name in ID_FIELDS:
+        data[f"{name}_id"] = getattr(case, f"{name}_id")
     data["elements"] = [[e.symbol, None if s is None else str(s)] for e, s in valid.pairs]
     data["watcher_ids"] = [u.pk for u in valid.watchers]
     data["parties"] = [_kept(party, PARTY_FIELDS) for party in valid.parties]
@@ -260,6 +264,7 @@ def _recheck(
 def _valid_case(job, data: dict, users, producers, elements) -> ValidCase:
     case = Case(
         **{name: Case._meta.get_field(name).to_python(data[name]) for name in PLAIN_FIELDS},
+        **{f"{name}_id": data.get(f"{name}_id") for name in ID_FIELDS},
         owner=users[data["owner_id"]],
         created_by=job.created_by,
     )

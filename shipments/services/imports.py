@@ -29,6 +29,7 @@ from shipments.models import Case, CaseElement, CaseParty, CaseSource, TimelineE
 from shipments.ports import cases_assess
 from shipments.services._common import CASE_FIELDS, _display, elements_display
 from shipments.services.cases import ValidCase, case_validate
+from shipments.services.licences import licence_consumption_snapshot, licence_siblings_assess
 from shipments.services.parties import parties_display, sources_display
 
 if TYPE_CHECKING:
@@ -161,6 +162,8 @@ def cases_insert_many(
     cases = [v.case for v in valid]
     for case in cases:
         case.import_job = import_job
+    licence_ids = {case.licence_record_id for case in cases if case.licence_record_id}
+    consumption_before = licence_consumption_snapshot(licence_ids)
     Case.objects.bulk_create(cases, batch_size=1000)
     CaseElement.objects.bulk_create(
         [
@@ -203,6 +206,13 @@ def cases_insert_many(
     )
     cases_assess(
         case_ids=[c.pk for c in cases], trigger="created", actor=actor, reference=reference
+    )
+    # Cases already on the rows' licences that now find more consumed before them.
+    licence_siblings_assess(
+        licence_ids=licence_ids,
+        before=consumption_before,
+        exclude=[c.pk for c in cases],
+        actor=actor,
     )
     return cases
 

@@ -5,6 +5,20 @@
   const form = document.getElementById("case-form");
   if (!form) return;
   const status = document.getElementById("formset-status");
+
+  // The technology item applies to a technology export only: shown for that form (and
+  // whenever it holds a value, so a wrong one is seen and cleared).
+  const productForm = document.getElementById("id_product_form");
+  const showTechnology = () => {
+    form.querySelectorAll("[data-show-for-form]").forEach((el) => {
+      const select = el.querySelector("select");
+      el.hidden = productForm.value !== el.dataset.showForForm && !(select && select.value);
+    });
+  };
+  if (productForm) {
+    productForm.addEventListener("change", showTechnology);
+    showTechnology();
+  }
   const say = (text) => {
     if (status) status.textContent = text;
   };

@@ -130,7 +130,7 @@ def test_an_edit_records_one_timeline_entry_per_changed_field_with_old_and_new(
 def test_an_edit_of_a_fact_the_assessment_does_not_read_is_not_reassessed(case_data, runs):
     case = case_create(**case_data)
     runs.clear()
-    case_update(case=case, actor=case_data["actor"], changes={"quantity_kg": Decimal("2500")})
+    case_update(case=case, actor=case_data["actor"], changes={"supplier_text": "Says Baotou"})
     assert runs == []
     assert case.timeline.filter(kind=TimelineKind.FIELD_CHANGED).count() == 1
 
@@ -161,6 +161,8 @@ def test_the_fields_the_method_reads_are_derived_from_its_inputs():
         CASE_FACT_RELATIONS,
         CASE_FIELDS_READ,
         LICENCE_FACT_COLUMNS,
+        RECORD_BUILT_FIELDS,
+        RECORD_FACT_FIELDS,
     )
     from method.inputs import CaseFacts, LicenceFacts
 
@@ -168,8 +170,11 @@ def test_the_fields_the_method_reads_are_derived_from_its_inputs():
         *CASE_FACT_COLUMNS,
         *CASE_FACT_RELATIONS,
     }
-    assert {f.name for f in dataclasses.fields(LicenceFacts)} == set(LICENCE_FACT_COLUMNS)
-    not_read = {"supplier_text", "quantity_kg", "owner", "watchers"}
+    # A case's own columns, or its licence record's fields and what only a record has.
+    licence_fields = {f.name for f in dataclasses.fields(LicenceFacts)}
+    assert set(LICENCE_FACT_COLUMNS) <= licence_fields
+    assert licence_fields == {*RECORD_FACT_FIELDS, *RECORD_BUILT_FIELDS}
+    not_read = {"supplier_text", "owner", "watchers"}
     editable = {*services.CASE_FIELDS, "elements", "watchers", "parties", "sources"}
     assert editable - CASE_FIELDS_READ == not_read
 
