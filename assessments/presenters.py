@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,64 +143,35 @@ class Checklist:
 
 @dataclass(frozen=True)
 class RequiredDocuments:
-    """What `method.factors.documents.document_checklist` returned, in one shape whatever
-    the method edition: the pathway, the lines per file, and every line in order."""
+    """The documents the method requires, by file: the application file (needed until
+    MOFCOM decides) and the shipment file (needed to ship)."""
 
     pathway: str
-    files: dict[str, list[Any]]  # file name ("application", "shipment", ...) -> lines
+    files: dict[str, list[Any]]  # "application" | "shipment" -> checklist lines
 
     @property
     def lines(self) -> list[Any]:
         return [line for lines in self.files.values() for line in lines]
 
 
-# Names of the files when the method returns them positionally after the pathway.
-CHECKLIST_FILES = ("application", "shipment")
-
-
 def required_documents(inputs: AssessmentInputs) -> RequiredDocuments:
-    """The one adapter over `document_checklist`'s result. It returned `(pathway, lines)`;
-    it is being extended to return the application file and the shipment file. Accepted:
-    `(pathway, lines)`, `(pathway, application_lines, shipment_lines, ...)`,
-    `(pathway, {file: lines})`, or an object with `pathway` and `files` (a mapping) or
-    `application`/`shipment` attributes."""
-    result = document_checklist(inputs)
-    if isinstance(result, tuple) and result and isinstance(result[0], str):
-        pathway, rest = result[0], result[1:]
-        if len(rest) == 1 and isinstance(rest[0], Mapping):
-            return RequiredDocuments(pathway, {str(k): list(v) for k, v in rest[0].items()})
-        if len(rest) == 1:
-            return RequiredDocuments(pathway, {CHECKLIST_FILES[0]: list(rest[0])})
-        names = [*CHECKLIST_FILES, *(f"file_{n}" for n in range(3, len(rest) + 1))]
-        return RequiredDocuments(
-            pathway, {name: list(lines) for name, lines in zip(names, rest, strict=False)}
-        )
-    pathway = str(getattr(result, "pathway", "") or "")
-    files = getattr(result, "files", None)
-    if isinstance(files, Mapping):
-        return RequiredDocuments(pathway, {str(k): list(v) for k, v in files.items()})
-    found = {
-        name: list(getattr(result, name))
-        for name in CHECKLIST_FILES
-        if getattr(result, name, None) is not None
-    }
-    if found:
-        return RequiredDocuments(pathway, found)
-    raise TypeError(f"document_checklist returned an unknown shape: {type(result).__name__}")
+    """`document_checklist` grouped by file, application file first."""
+    pathway, lines = document_checklist(inputs)
+    files: dict[str, list[Any]] = {}
+    for line in lines:
+        files.setdefault(line.file, []).append(line)
+    return RequiredDocuments(pathway, files)
 
 
 def checklist_line_data(line: Any) -> dict:
-    """A checklist line as plain values (doc_type, label, state, problem, verified)."""
-    problem = str(getattr(line, "problem", "") or "")
-    state = getattr(line, "state", None)
-    if state is None:
-        state = "present" if not problem else problem.split(" ", 1)[0]
+    """A checklist line as plain values, for the API."""
     return {
-        "doc_type": str(line.doc_type),
-        "label": str(getattr(line, "label", line.doc_type)),
-        "state": str(state),
-        "problem": problem,
-        "verified": bool(getattr(line, "verified", False)),
+        "doc_type": line.doc_type,
+        "label": line.label,
+        "file": line.file,
+        "state": line.state,
+        "problem": line.problem,
+        "verified": line.verified,
     }
 
 
@@ -228,7 +198,7 @@ def case_checklist(case) -> Checklist | None:
             line.problem,
             line.verified,
             newest.get(line.doc_type),
-            getattr(line, "file", "shipment"),
+            line.file,
         )
         for line in lines
     ]

@@ -265,6 +265,9 @@ class LicenceSerializer(serializers.ModelSerializer):
 class RequiredDocumentSerializer(serializers.Serializer):
     doc_type = serializers.CharField()
     label = serializers.CharField()
+    file = serializers.CharField(
+        help_text="application (needed until MOFCOM decides) or shipment (needed to ship)"
+    )
     state = serializers.CharField(help_text="present, missing, rejected or expired")
     problem = serializers.CharField(allow_blank=True)
     verified = serializers.BooleanField()
@@ -275,8 +278,8 @@ class RequiredDocumentsSerializer(serializers.Serializer):
     pathway = serializers.CharField(allow_blank=True, help_text="The file the pathway needs.")
     files = serializers.DictField(
         child=RequiredDocumentSerializer(many=True),
-        help_text="Each file the method names (e.g. the application file, the shipment "
-        "file) and its lines.",
+        help_text="The application file (needed until MOFCOM decides) and the shipment "
+        "file (needed to ship), each with its lines.",
     )
     documents = RequiredDocumentSerializer(many=True, help_text="Every line, in order.")
 

@@ -213,19 +213,12 @@ def technology_facts_build(case: Case) -> TechnologyFacts | None:
     return TechnologyFacts(
         key=item.key,
         title=item.title,
-        klass=_technology_class(item.klass),
+        klass=item.klass,
         catalogue=item.measure.title,
         control_code=item.control_code,
         measure_key=item.measure.key,
         confidence=item.confidence,
     )
-
-
-def _technology_class(stored: str) -> str:
-    """The method's class name for a stored TechnologyItem.klass. Registry 0010 stores the
-    label-like member value ("Dual-use") rather than the method's name ("dual_use"); both
-    spellings map to the method's."""
-    return stored.strip().lower().replace("-", "_").replace(" ", "_")
 
 
 def _kg(value: Decimal | None) -> float | None:

@@ -104,17 +104,11 @@ def test_the_required_documents_of_a_case_come_from_its_latest_assessment(
     assert body["assessment"] == case.latest_assessment_id
     assert body["documents"], body  # an applied licence needs its application file
     line = body["documents"][0]
-    assert set(line) == {"doc_type", "label", "state", "problem", "verified"}
+    assert set(line) == {"doc_type", "label", "file", "state", "problem", "verified"}
     assert line["state"] == "missing"
     assert body["documents"] == [row for rows in body["files"].values() for row in rows]
-
-
-def test_the_required_documents_adapter_reads_the_old_and_a_new_shape(monkeypatch):
-    from assessments import presenters
-
-    old = ("individual licence file", ("a", "b"))
-    monkeypatch.setattr(presenters, "document_checklist", lambda inputs: old)
-    assert presenters.required_documents(None).files == {"application": ["a", "b"]}
-    new = ("individual licence file", ("a",), ("c",))
-    monkeypatch.setattr(presenters, "document_checklist", lambda inputs: new)
-    assert presenters.required_documents(None).files == {"application": ["a"], "shipment": ["c"]}
+    assert list(body["files"]) == ["application", "shipment"]
+    assert {row["doc_type"] for row in body["files"]["shipment"]} >= {
+        "commercial_invoice",
+        "packing_list",
+    }
