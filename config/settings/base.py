@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "notifications.context_processors.outbox_trouble",
+                "assessments.context_processors.caveats",
             ],
         },
     },
