@@ -21,8 +21,11 @@ from registry.models import (
     QuotaUtilisation,
     ReferenceChange,
     Suspension,
+    TechnologyItem,
+    WatchEffect,
     WatchList,
     WatchListEntry,
+    WatchNotice,
 )
 from registry.validators import validate_country_code, validate_hs_code
 
@@ -287,13 +290,73 @@ class MeasureSerializer(serializers.ModelSerializer):
         ]
 
 
+class WatchNoticeSerializer(serializers.ModelSerializer):
+    watch_list_key = serializers.CharField(source="watch_list.key", read_only=True)
+    effects = serializers.ListField(
+        child=serializers.ChoiceField(choices=WatchEffect.choices),
+        read_only=True,
+        help_text="What a listing under the notice does (trade_ban, dual_use_ban, "
+        "no_general_licence, risk_assessment, no_review_deadline, investment_ban, entry_ban).",
+    )
+    measures = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sources = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = WatchNotice
+        fields = [
+            "id",
+            "key",
+            "watch_list",
+            "watch_list_key",
+            "number",
+            "date",
+            "status",
+            "suspended_until",
+            "effects",
+            "measures",
+            "sources",
+            "confidence",
+        ]
+
+
 class WatchListEntrySerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
-    identifiers = serializers.DictField(child=serializers.CharField(), read_only=True)
+    identifiers = serializers.JSONField(read_only=True)
+    notice = serializers.SlugRelatedField(
+        slug_field="key",
+        read_only=True,
+        allow_null=True,
+        help_text="The key of the notice that listed the entry.",
+    )
+    effects = serializers.SerializerMethodField(
+        help_text="The effects of the entry's notice (empty when it has none)."
+    )
 
     class Meta:
         model = WatchListEntry
-        fields = ["id", "watch_list", *WATCH_ENTRY_FIELDS]
+        fields = ["id", "watch_list", *WATCH_ENTRY_FIELDS, "effects"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(WatchEffect.choices)))
+    def get_effects(self, entry: WatchListEntry) -> list[str]:
+        return list(entry.notice.effects) if entry.notice_id else []
+
+
+class TechnologyItemSerializer(serializers.ModelSerializer):
+    measure_key = serializers.CharField(source="measure.key", read_only=True)
+
+    class Meta:
+        model = TechnologyItem
+        fields = [
+            "id",
+            "key",
+            "title",
+            "klass",
+            "control_code",
+            "measure",
+            "measure_key",
+            "confidence",
+            "source",
+        ]
 
 
 class WatchListSerializer(serializers.ModelSerializer):

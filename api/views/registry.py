@@ -20,8 +20,10 @@ from registry.models import (
     QuotaCycle,
     ReferenceChange,
     Suspension,
+    TechnologyItem,
     WatchList,
     WatchListEntry,
+    WatchNotice,
 )
 
 from .base import ReadOnlyViewSet
@@ -292,9 +294,9 @@ class WatchListViewSet(ReadOnlyViewSet):
 )
 @extend_schema(tags=["reference data"])
 class WatchListEntryViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
-    queryset = WatchListEntry.objects.select_related("watch_list")
+    queryset = WatchListEntry.objects.select_related("watch_list", "notice")
     serializer_class = s.WatchListEntrySerializer
-    filterset_fields = ["watch_list", "status"]
+    filterset_fields = ["watch_list", "status", "notice"]
     http_method_names = ["get", "patch", "head", "options"]
 
     def partial_update(self, request, pk=None):
@@ -310,6 +312,36 @@ class WatchListEntryViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
             **values,
         )
         return _created(s.WatchListEntrySerializer, entry, status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="The MOFCOM notices that listed the watch-list entries, each with its "
+        "status, suspension and effects (what a listing under it does to a shipment). Staff "
+        "correct them in the admin (a reference change re-scores the cases naming its parties)."
+    )
+)
+@extend_schema(tags=["reference data"])
+class WatchNoticeViewSet(ReadOnlyViewSet):
+    queryset = WatchNotice.objects.select_related("watch_list")
+    serializer_class = s.WatchNoticeSerializer
+    filterset_fields = ["watch_list", "status", "confidence"]
+    lookup_field = "key"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="The technology catalogue items a technology case is classified under: "
+        "the 2023 Catalogue of Technologies Prohibited or Restricted from Export and MOFCOM "
+        "No. 62 of 2025's dual-use items (1E902)."
+    )
+)
+@extend_schema(tags=["reference data"])
+class TechnologyItemViewSet(ReadOnlyViewSet):
+    queryset = TechnologyItem.objects.select_related("measure")
+    serializer_class = s.TechnologyItemSerializer
+    filterset_fields = ["klass", "measure", "confidence"]
 
 
 @extend_schema_view(

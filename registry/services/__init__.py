@@ -30,7 +30,13 @@ from .quotas import (
     quota_utilisation_report,
     quota_utilisation_rows,
 )
-from .watchlists import watch_list_entry_remove, watch_list_entry_upsert, watch_list_import
+from .technology import technology_item_delete, technology_item_save
+from .watchlists import (
+    watch_list_entry_remove,
+    watch_list_entry_upsert,
+    watch_list_import,
+    watch_notice_save,
+)
 
 __all__ = [
     "ListDiff",
@@ -62,7 +68,10 @@ __all__ = [
     "reference_change_record",
     "suspension_delete",
     "suspension_set",
+    "technology_item_delete",
+    "technology_item_save",
     "watch_list_entry_remove",
     "watch_list_entry_upsert",
     "watch_list_import",
+    "watch_notice_save",
 ]
