@@ -1,5 +1,6 @@
 """Reference data as the API shows it (read), and the inputs staff send to registry services."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -459,6 +460,37 @@ class ReferenceChangeSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReferenceChangeLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="The change's page in this API: its re-score progress.")
+
+
+class RecordedChangeMixin(serializers.Serializer):
+    """A write's answer: the object, and the reference change the write recorded (null when
+    nothing a case reads changed), from the `reference_change` the view puts in the context."""
+
+    reference_change = serializers.SerializerMethodField(
+        help_text="The reference change this write recorded, to follow the re-score of the "
+        "affected open cases; null when it changed nothing."
+    )
+
+    @extend_schema_field(ReferenceChangeLinkSerializer(allow_null=True))
+    def get_reference_change(self, obj) -> dict | None:
+        change = self.context.get("reference_change")
+        if change is None:
+            return None
+        return {"id": change.pk, "url": reverse("api:reference-change-detail", args=[change.pk])}
+
+
+def with_reference_change(serializer_class: type) -> type:
+    """`serializer_class` with the `reference_change` its write recorded (a named component
+    in the schema: e.g. QuotaAllocationWrite)."""
+    meta = type("Meta", (serializer_class.Meta,), {})
+    meta.fields = [*serializer_class.Meta.fields, "reference_change"]
+    name = serializer_class.__name__.removesuffix("Serializer") + "WriteSerializer"
+    return type(name, (RecordedChangeMixin, serializer_class), {"Meta": meta})
+
+
 # --- inputs for staff writes (registry.services) --------------------------------------------
 
 TONNES = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -507,7 +539,11 @@ class QuotaAllocationSetSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=QuotaAllocation._meta.get_field("category").choices)
     tonnes = serializers.DecimalField(allow_null=True, help_text="Null: not known.", **TONNES)
     confidence = serializers.ChoiceField(
-        choices=QuotaAllocation._meta.get_field("confidence").choices, required=False
+        choices=QuotaConfidence.choices,
+        required=False,
+        allow_blank=True,
+        help_text="How this figure is known (e.g. reported for a press report of an "
+        "unpublished cycle); blank or omitted: as its cycle.",
     )
     source = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -566,3 +602,11 @@ class WatchEntryWriteSerializer(serializers.Serializer):
         choices=WatchListEntry._meta.get_field("confidence").choices, required=False
     )
     source = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+# The answers of the writes that record a reference change.
+QuotaBatchWriteSerializer = with_reference_change(QuotaBatchSerializer)
+QuotaAllocationWriteSerializer = with_reference_change(QuotaAllocationSerializer)
+MeasureWriteSerializer = with_reference_change(MeasureSerializer)
+SuspensionWriteResultSerializer = with_reference_change(SuspensionSerializer)
+WatchListEntryWriteSerializer = with_reference_change(WatchListEntrySerializer)

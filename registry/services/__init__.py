@@ -1,7 +1,7 @@
 """Registry writes. Every write that can move an assessment records a ReferenceChange."""
 
 from .calendar import calendar_day_set
-from .changes import reference_change_record
+from .changes import changes_recorded, reference_change_record
 from .destinations import (
     destination_change_record,
     destination_restriction_delete,
@@ -49,6 +49,7 @@ __all__ = [
     "approved_list_version_delete",
     "approved_list_version_update",
     "calendar_day_set",
+    "changes_recorded",
     "destination_change_record",
     "destination_restriction_delete",
     "destination_restriction_save",
