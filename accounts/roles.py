@@ -17,7 +17,7 @@ REGISTRY_MODELS = (
     "authority", "measure", "suspension", "element", "hscode", "producergroup", "producer",
     "approvedlistversion", "approvedlistentry", "quotacycle", "quotabatch", "quotaallocation",
     "quotautilisation", "watchlist", "watchlistentry", "calendarday", "holidaynotice",
-    "referencechange", "destinationrestriction",
+    "referencechange", "destinationrestriction", "technologyitem", "watchnotice",
 )  # fmt: skip
 CASE_MODELS = ("case", "caseelement", "document", "timelineevent", "licence")
 ASSESSMENT_MODELS = ("assessment",)

@@ -31,6 +31,8 @@ router.register("measures", registry.MeasureViewSet, basename="measure")
 router.register("suspensions", registry.SuspensionViewSet, basename="suspension")
 router.register("watch-lists", registry.WatchListViewSet, basename="watch-list")
 router.register("watch-list-entries", registry.WatchListEntryViewSet, basename="watch-list-entry")
+router.register("watch-notices", registry.WatchNoticeViewSet, basename="watch-notice")
+router.register("technology-items", registry.TechnologyItemViewSet, basename="technology-item")
 router.register(
     "destination-restrictions",
     registry.DestinationRestrictionViewSet,

@@ -89,6 +89,10 @@ class WatchEntryStatus(models.TextChoices):
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", "Public holiday (day off)"
     MAKEUP_WORKDAY = "makeup_workday", "Make-up working day"
+    # A statutory day off derived (Decree 795's 13 days) for a year whose notice is not
+    # loaded; the notice's days replace these once it is (reference.calendar reads them
+    # only for years with no notice).
+    STATUTORY = "statutory", "Statutory day off (derived, no notice yet)"
 
 
 class DestinationRegime(models.TextChoices):
@@ -120,6 +124,7 @@ class ChangeKind(models.TextChoices):
     CALENDAR = "calendar", "Working-day calendar changed"
     PRODUCER = "producer", "Producer or group changed"
     DESTINATION = "destination", "Destination restriction changed"
+    TECHNOLOGY = "technology", "Technology catalogue item changed"
 
 
 # Kinds whose reach is a set of parties: the producers or groups whose standing moved, or

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from method.choices import WATCH_EFFECTS
 from registry.choices import (
     CalendarDayKind,
     Confidence,
@@ -43,8 +44,10 @@ from registry.models import (
     QuotaBatch,
     QuotaCycle,
     Suspension,
+    TechnologyItem,
     WatchList,
     WatchListEntry,
+    WatchNotice,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -55,6 +58,37 @@ ALLOCATION_KEYS = {
     "mining_ionic": (QuotaKind.MINING, QuotaCategory.IONIC),
     "mining": (QuotaKind.MINING, QuotaCategory.TOTAL),
     "smelting": (QuotaKind.SMELTING, QuotaCategory.TOTAL),
+}
+# What a party-list notice does (method.choices.WATCH_EFFECTS), read from the notice.
+# The Export Control Control List and the Watch List have one regime each (their list's
+# `effect`), so every notice on them has its list's effects. A UEL notice chooses its
+# measures (Provisions on the UEL, Art. 10): each is read from a phrase of the notice's
+# `measures` text. A UEL measure with no phrase here (a fine, one product's export ban, a
+# bare listing) has no shipment effect the method knows; the notice keeps the text.
+LIST_EFFECTS: dict[str, tuple[str, ...]] = {
+    "eccl": ("dual_use_ban",),
+    "watch": ("no_general_licence", "risk_assessment", "no_review_deadline"),
+}
+MEASURE_EFFECTS: tuple[tuple[str, str], ...] = (
+    ("ban on china-related import and export", "trade_ban"),
+    ("ban on new investment", "investment_ban"),
+    ("barred from entry", "entry_ban"),
+)
+# The 2023 technology catalogue's rare-earth lines (measures.yaml scope.prohibited and
+# scope.restricted) and MOFCOM No. 62 of 2025's dual-use items (its scope notes, in full).
+TECHNOLOGY_CATALOGUE = "tech-catalogue-2023"
+TECHNOLOGY_DUAL_USE = {
+    "mofcom-2025-62": (
+        (
+            "1E902.a",
+            "technologies and carriers for rare earth mining, separation, metal smelting, "
+            "magnet manufacturing and recycling",
+        ),
+        (
+            "1E902.b",
+            "assembly, commissioning, maintenance, repair and upgrade of such production lines",
+        ),
+    ),
 }
 FACILITY_KINDS = {"separation": FacilityKind.SEPARATION_PLANT, "mine": FacilityKind.MINE}
 # CREG was founded on 2021-12-23; the groups it absorbed "in 2021-12" joined that day.
@@ -139,6 +173,7 @@ def load_reference_data() -> dict[str, int]:
     _load_measures(c)
     _load_producers(c)
     _load_reported_list(c)
+    _load_technology_items(c)
     _load_quotas(c)
     _load_watch_lists(c)
     _load_destinations(c)
@@ -155,6 +190,7 @@ def load_reference_data() -> dict[str, int]:
                 Authority,
                 Measure,
                 Suspension,
+                TechnologyItem,
                 ProducerGroup,
                 Producer,
                 ApprovedListVersion,
@@ -163,6 +199,7 @@ def load_reference_data() -> dict[str, int]:
                 QuotaBatch,
                 QuotaAllocation,
                 WatchList,
+                WatchNotice,
                 WatchListEntry,
                 DestinationRestriction,
                 HolidayNotice,
@@ -271,6 +308,40 @@ def _load_measures(c: Counter) -> None:
                 },
                 c,
             )
+
+
+def _load_technology_items(c: Counter) -> None:
+    """The catalogue items a technology case is classified under, keyed by a slug of the
+    measure and the item (a corrected title in the data is a new item; the old one stays
+    for the cases classified under it)."""
+    data = {m["id"]: m for m in read("measures.yaml")["measures"]}
+    measures = {
+        m.key: m
+        for m in Measure.objects.filter(key__in=[TECHNOLOGY_CATALOGUE, *TECHNOLOGY_DUAL_USE])
+    }
+    rows = []
+    catalogue = data[TECHNOLOGY_CATALOGUE]
+    for klass in ("prohibited", "restricted"):
+        for title in catalogue["scope"].get(klass) or []:
+            rows.append((TECHNOLOGY_CATALOGUE, slugify(title)[:60], title, klass, ""))
+    for key, items in TECHNOLOGY_DUAL_USE.items():
+        for code, title in items:
+            rows.append((key, slugify(code), title, "dual_use", code))
+    for measure_key, slug, title, klass, code in rows:
+        m = data[measure_key]
+        upsert(
+            TechnologyItem,
+            {"key": f"{measure_key}-{slug}"[:80]},
+            {
+                "title": title,
+                "klass": klass,
+                "control_code": code,
+                "measure": measures[measure_key],
+                "confidence": _confidence(m.get("confidence")),
+                "source": m.get("source", "")[:500],
+            },
+            c,
+        )
 
 
 def _absorbed_on(when) -> tuple[date | None, str]:
@@ -492,7 +563,7 @@ def _load_watch_lists(c: Counter) -> None:
     data = read("watch_lists.yaml")
     as_of = data["as_of"]
     numbers = {a["id"]: a.get("number") for a in data["announcements"]}
-    lists = {}
+    lists: dict[str, WatchList] = {}
     for wl in data["lists"]:
         lists[wl["key"]] = upsert(
             WatchList,
@@ -508,6 +579,25 @@ def _load_watch_lists(c: Counter) -> None:
             },
             c,
         )
+    notices = {
+        a["id"]: upsert(
+            WatchNotice,
+            {"key": a["id"]},
+            {
+                "watch_list": lists[a["list"]],
+                "number": a.get("number") or "",
+                "date": a["date"],
+                "status": a["status"],
+                "suspended_until": a.get("suspended_until"),
+                "effects": notice_effects(a["list"], a.get("measures") or []),
+                "measures": [" ".join(str(m).split()) for m in a.get("measures") or []],
+                "sources": [str(x) for x in a.get("sources") or []],
+                "confidence": _confidence(a.get("confidence")),
+            },
+            c,
+        )
+        for a in data["announcements"]
+    }
     for e in data["entries"]:
         number = numbers.get(e["announcement"])
         aliases = [
@@ -528,6 +618,7 @@ def _load_watch_lists(c: Counter) -> None:
                 "date_added": e.get("date_added"),
                 "effective_on": e.get("effective"),
                 "announcement": f"{number} ({e['announcement']})" if number else e["announcement"],
+                "notice": notices[e["announcement"]],
                 "confidence": _confidence(e.get("confidence")),
                 "note": e.get("note", ""),
                 "source": e.get("source", "")[:500],
@@ -536,6 +627,16 @@ def _load_watch_lists(c: Counter) -> None:
             c,
             clean=False,  # 251 rows from one vetted file; the model has no cross-field rules
         )
+
+
+def notice_effects(list_key: str, measures: Iterable[str]) -> list[str]:
+    """A notice's effects: its list's (ECCL, Watch List) and those its measures name (UEL),
+    in WATCH_EFFECTS order (see LIST_EFFECTS and MEASURE_EFFECTS)."""
+    found = set(LIST_EFFECTS.get(list_key, ()))
+    for text in measures:
+        lowered = " ".join(str(text).split()).casefold()
+        found.update(effect for phrase, effect in MEASURE_EFFECTS if phrase in lowered)
+    return [e for e in WATCH_EFFECTS if e in found]
 
 
 def _load_destinations(c: Counter) -> None:
@@ -562,7 +663,8 @@ def _load_destinations(c: Counter) -> None:
 
 
 def _load_calendar(c: Counter) -> None:
-    for n in read("china_holidays.yaml")["notices"]:
+    data = read("china_holidays.yaml")
+    for n in data["notices"]:
         upsert(
             HolidayNotice,
             {"year": n["year"]},
@@ -599,3 +701,24 @@ def _load_calendar(c: Counter) -> None:
                 {"kind": CalendarDayKind.MAKEUP_WORKDAY, "name": names_makeup.get(d, "")[:100]},
                 c,
             )
+    _load_statutory_days(c, data)
+
+
+def _load_statutory_days(c: Counter, data: dict) -> None:
+    """The statutory days off derived for each year with no notice (`year_YYYY`
+    statutory_days_derived). A date the notice already fixed is left to the notice."""
+    noticed = {n["year"] for n in data["notices"]}
+    for key, year in data.items():
+        if not (re.fullmatch(r"year_\d{4}", key) and isinstance(year, dict)):
+            continue
+        if year.get("year") in noticed:
+            continue
+        for h in year.get("statutory_days_derived") or []:
+            label = f"{h['holiday'].replace('_', ' ').title()} (statutory, derived)"
+            for d in h["dates"]:
+                existing = CalendarDay.objects.filter(date=d).first()
+                if existing is not None and existing.kind != CalendarDayKind.STATUTORY:
+                    continue  # staff or a notice fixed this day: theirs stands
+                upsert(
+                    CalendarDay, {"date": d}, {"kind": CalendarDayKind.STATUTORY, "name": label}, c
+                )

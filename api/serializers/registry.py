@@ -1,5 +1,6 @@
 """Reference data as the API shows it (read), and the inputs staff send to registry services."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,8 +22,11 @@ from registry.models import (
     QuotaUtilisation,
     ReferenceChange,
     Suspension,
+    TechnologyItem,
+    WatchEffect,
     WatchList,
     WatchListEntry,
+    WatchNotice,
 )
 from registry.validators import validate_country_code, validate_hs_code
 
@@ -287,13 +291,73 @@ class MeasureSerializer(serializers.ModelSerializer):
         ]
 
 
+class WatchNoticeSerializer(serializers.ModelSerializer):
+    watch_list_key = serializers.CharField(source="watch_list.key", read_only=True)
+    effects = serializers.ListField(
+        child=serializers.ChoiceField(choices=WatchEffect.choices),
+        read_only=True,
+        help_text="What a listing under the notice does (trade_ban, dual_use_ban, "
+        "no_general_licence, risk_assessment, no_review_deadline, investment_ban, entry_ban).",
+    )
+    measures = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sources = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = WatchNotice
+        fields = [
+            "id",
+            "key",
+            "watch_list",
+            "watch_list_key",
+            "number",
+            "date",
+            "status",
+            "suspended_until",
+            "effects",
+            "measures",
+            "sources",
+            "confidence",
+        ]
+
+
 class WatchListEntrySerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
-    identifiers = serializers.DictField(child=serializers.CharField(), read_only=True)
+    identifiers = serializers.JSONField(read_only=True)
+    notice = serializers.SlugRelatedField(
+        slug_field="key",
+        read_only=True,
+        allow_null=True,
+        help_text="The key of the notice that listed the entry.",
+    )
+    effects = serializers.SerializerMethodField(
+        help_text="The effects of the entry's notice (empty when it has none)."
+    )
 
     class Meta:
         model = WatchListEntry
-        fields = ["id", "watch_list", *WATCH_ENTRY_FIELDS]
+        fields = ["id", "watch_list", *WATCH_ENTRY_FIELDS, "effects"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(WatchEffect.choices)))
+    def get_effects(self, entry: WatchListEntry) -> list[str]:
+        return list(entry.notice.effects) if entry.notice_id else []
+
+
+class TechnologyItemSerializer(serializers.ModelSerializer):
+    measure_key = serializers.CharField(source="measure.key", read_only=True)
+
+    class Meta:
+        model = TechnologyItem
+        fields = [
+            "id",
+            "key",
+            "title",
+            "klass",
+            "control_code",
+            "measure",
+            "measure_key",
+            "confidence",
+            "source",
+        ]
 
 
 class WatchListSerializer(serializers.ModelSerializer):
@@ -396,6 +460,37 @@ class ReferenceChangeSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReferenceChangeLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="The change's page in this API: its re-score progress.")
+
+
+class RecordedChangeMixin(serializers.Serializer):
+    """A write's answer: the object, and the reference change the write recorded (null when
+    nothing a case reads changed), from the `reference_change` the view puts in the context."""
+
+    reference_change = serializers.SerializerMethodField(
+        help_text="The reference change this write recorded, to follow the re-score of the "
+        "affected open cases; null when it changed nothing."
+    )
+
+    @extend_schema_field(ReferenceChangeLinkSerializer(allow_null=True))
+    def get_reference_change(self, obj) -> dict | None:
+        change = self.context.get("reference_change")
+        if change is None:
+            return None
+        return {"id": change.pk, "url": reverse("api:reference-change-detail", args=[change.pk])}
+
+
+def with_reference_change(serializer_class: type) -> type:
+    """`serializer_class` with the `reference_change` its write recorded (a named component
+    in the schema: e.g. QuotaAllocationWrite)."""
+    meta = type("Meta", (serializer_class.Meta,), {})
+    meta.fields = [*serializer_class.Meta.fields, "reference_change"]
+    name = serializer_class.__name__.removesuffix("Serializer") + "WriteSerializer"
+    return type(name, (RecordedChangeMixin, serializer_class), {"Meta": meta})
+
+
 # --- inputs for staff writes (registry.services) --------------------------------------------
 
 TONNES = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -444,7 +539,11 @@ class QuotaAllocationSetSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=QuotaAllocation._meta.get_field("category").choices)
     tonnes = serializers.DecimalField(allow_null=True, help_text="Null: not known.", **TONNES)
     confidence = serializers.ChoiceField(
-        choices=QuotaAllocation._meta.get_field("confidence").choices, required=False
+        choices=QuotaConfidence.choices,
+        required=False,
+        allow_blank=True,
+        help_text="How this figure is known (e.g. reported for a press report of an "
+        "unpublished cycle); blank or omitted: as its cycle.",
     )
     source = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -503,3 +602,11 @@ class WatchEntryWriteSerializer(serializers.Serializer):
         choices=WatchListEntry._meta.get_field("confidence").choices, required=False
     )
     source = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+# The answers of the writes that record a reference change.
+QuotaBatchWriteSerializer = with_reference_change(QuotaBatchSerializer)
+QuotaAllocationWriteSerializer = with_reference_change(QuotaAllocationSerializer)
+MeasureWriteSerializer = with_reference_change(MeasureSerializer)
+SuspensionWriteResultSerializer = with_reference_change(SuspensionSerializer)
+WatchListEntryWriteSerializer = with_reference_change(WatchListEntrySerializer)

@@ -20,8 +20,10 @@ from registry.models import (
     QuotaCycle,
     ReferenceChange,
     Suspension,
+    TechnologyItem,
     WatchList,
     WatchListEntry,
+    WatchNotice,
 )
 
 from .base import ReadOnlyViewSet
@@ -31,6 +33,13 @@ VALIDATION_ERROR = OpenApiResponse(description="Field-by-field validation errors
 
 def _created(serializer_class, obj, code=status.HTTP_201_CREATED) -> Response:
     return Response(serializer_class(obj).data, status=code)
+
+
+def _written(serializer_class, obj, changes: list, code=status.HTTP_201_CREATED) -> Response:
+    """The object written and the last reference change the write recorded (see
+    services.changes_recorded)."""
+    context = {"reference_change": changes[-1] if changes else None}
+    return Response(serializer_class(obj, context=context).data, status=code)
 
 
 @extend_schema(tags=["reference data"])
@@ -153,7 +162,7 @@ class QuotaCycleViewSet(ReadOnlyViewSet):
     @extend_schema(
         summary="Issue (or correct) a quota batch of this cycle (staff)",
         request=s.QuotaBatchIssueSerializer,
-        responses={201: s.QuotaBatchSerializer, 400: VALIDATION_ERROR},
+        responses={201: s.QuotaBatchWriteSerializer, 400: VALIDATION_ERROR},
     )
     @action(
         detail=True,
@@ -165,8 +174,11 @@ class QuotaCycleViewSet(ReadOnlyViewSet):
         cycle = self.get_object()
         data = s.QuotaBatchIssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = services.quota_batch_issue(cycle=cycle, actor=request.user, **data.validated_data)
-        return _created(s.QuotaBatchSerializer, batch)
+        with services.changes_recorded() as changes:
+            batch = services.quota_batch_issue(
+                cycle=cycle, actor=request.user, **data.validated_data
+            )
+        return _written(s.QuotaBatchWriteSerializer, batch, changes)
 
 
 @extend_schema(tags=["reference data"])
@@ -176,9 +188,10 @@ class QuotaBatchViewSet(ReadOnlyViewSet):
     filterset_fields = ["cycle"]
 
     @extend_schema(
-        summary="Set a group's allocation in this batch (staff)",
+        summary="Set a group's allocation in this batch, of any cycle, published or not; "
+        "affected open cases are re-scored (staff)",
         request=s.QuotaAllocationSetSerializer,
-        responses={201: s.QuotaAllocationSerializer, 400: VALIDATION_ERROR},
+        responses={201: s.QuotaAllocationWriteSerializer, 400: VALIDATION_ERROR},
     )
     @action(
         detail=True,
@@ -192,17 +205,18 @@ class QuotaBatchViewSet(ReadOnlyViewSet):
         batch = self.get_object()
         data = s.QuotaAllocationSetSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        allocation = services.quota_allocation_set(
-            batch=batch, actor=request.user, **data.validated_data
-        )
-        return _created(s.QuotaAllocationSerializer, allocation)
+        with services.changes_recorded() as changes:
+            allocation = services.quota_allocation_set(
+                batch=batch, actor=request.user, **data.validated_data
+            )
+        return _written(s.QuotaAllocationWriteSerializer, allocation, changes)
 
 
 @extend_schema_view(
     partial_update=extend_schema(
         summary="Change a measure; cases in its old and new scope are re-scored (staff)",
         request=s.MeasureUpdateSerializer,
-        responses={200: s.MeasureSerializer, 400: VALIDATION_ERROR},
+        responses={200: s.MeasureWriteSerializer, 400: VALIDATION_ERROR},
     )
 )
 @extend_schema(tags=["reference data"])
@@ -218,20 +232,22 @@ class MeasureViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
         measure = self.get_object()
         data = s.MeasureUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.measure_update(measure=measure, actor=request.user, **data.validated_data)
-        return Response(s.MeasureSerializer(self.get_queryset().get(pk=measure.pk)).data)
+        with services.changes_recorded() as changes:
+            services.measure_update(measure=measure, actor=request.user, **data.validated_data)
+        measure = self.get_queryset().get(pk=measure.pk)
+        return _written(s.MeasureWriteSerializer, measure, changes, status.HTTP_200_OK)
 
 
 @extend_schema_view(
     create=extend_schema(
         summary="Suspend a measure for a window (staff)",
         request=s.SuspensionWriteSerializer,
-        responses={201: s.SuspensionSerializer, 400: VALIDATION_ERROR},
+        responses={201: s.SuspensionWriteResultSerializer, 400: VALIDATION_ERROR},
     ),
     update=extend_schema(
         summary="Change a suspension's window, instrument or note (staff)",
         request=s.SuspensionWriteSerializer,
-        responses={200: s.SuspensionSerializer, 400: VALIDATION_ERROR},
+        responses={200: s.SuspensionWriteResultSerializer, 400: VALIDATION_ERROR},
     ),
 )
 @extend_schema(tags=["reference data"])
@@ -244,16 +260,20 @@ class SuspensionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOn
     def create(self, request):
         data = s.SuspensionWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        suspension = services.suspension_set(actor=request.user, **data.validated_data)
-        return _created(s.SuspensionSerializer, suspension)
+        with services.changes_recorded() as changes:
+            suspension = services.suspension_set(actor=request.user, **data.validated_data)
+        return _written(s.SuspensionWriteResultSerializer, suspension, changes)
 
     def update(self, request, pk=None):
         suspension = self.get_object()
         data = s.SuspensionWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = {"suspended_by": None, "note": "", **data.validated_data}
-        suspension = services.suspension_set(suspension=suspension, actor=request.user, **values)
-        return _created(s.SuspensionSerializer, suspension, status.HTTP_200_OK)
+        with services.changes_recorded() as changes:
+            suspension = services.suspension_set(
+                suspension=suspension, actor=request.user, **values
+            )
+        return _written(s.SuspensionWriteResultSerializer, suspension, changes, status.HTTP_200_OK)
 
 
 @extend_schema(tags=["reference data"])
@@ -265,7 +285,7 @@ class WatchListViewSet(ReadOnlyViewSet):
     @extend_schema(
         summary="Add an entry (or change the entry of that name) on this list (staff)",
         request=s.WatchEntryWriteSerializer,
-        responses={201: s.WatchListEntrySerializer, 400: VALIDATION_ERROR},
+        responses={201: s.WatchListEntryWriteSerializer, 400: VALIDATION_ERROR},
     )
     @action(
         detail=True,
@@ -277,24 +297,25 @@ class WatchListViewSet(ReadOnlyViewSet):
         watch_list = self.get_object()
         data = s.WatchEntryWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.watch_list_entry_upsert(
-            watch_list=watch_list, actor=request.user, **data.validated_data
-        )
-        return _created(s.WatchListEntrySerializer, entry)
+        with services.changes_recorded() as changes:
+            entry = services.watch_list_entry_upsert(
+                watch_list=watch_list, actor=request.user, **data.validated_data
+            )
+        return _written(s.WatchListEntryWriteSerializer, entry, changes)
 
 
 @extend_schema_view(
     partial_update=extend_schema(
         summary="Change a watch-list entry; cases naming the party are re-scored (staff)",
         request=s.WatchEntryWriteSerializer,
-        responses={200: s.WatchListEntrySerializer, 400: VALIDATION_ERROR},
+        responses={200: s.WatchListEntryWriteSerializer, 400: VALIDATION_ERROR},
     )
 )
 @extend_schema(tags=["reference data"])
 class WatchListEntryViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
-    queryset = WatchListEntry.objects.select_related("watch_list")
+    queryset = WatchListEntry.objects.select_related("watch_list", "notice")
     serializer_class = s.WatchListEntrySerializer
-    filterset_fields = ["watch_list", "status"]
+    filterset_fields = ["watch_list", "status", "notice"]
     http_method_names = ["get", "patch", "head", "options"]
 
     def partial_update(self, request, pk=None):
@@ -302,14 +323,45 @@ class WatchListEntryViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
         data = s.WatchEntryWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        entry = services.watch_list_entry_upsert(
-            watch_list=entry.watch_list,
-            entry=entry,
-            name=values.pop("name", entry.name),
-            actor=request.user,
-            **values,
-        )
-        return _created(s.WatchListEntrySerializer, entry, status.HTTP_200_OK)
+        with services.changes_recorded() as changes:
+            entry = services.watch_list_entry_upsert(
+                watch_list=entry.watch_list,
+                entry=entry,
+                name=values.pop("name", entry.name),
+                actor=request.user,
+                **values,
+            )
+        return _written(s.WatchListEntryWriteSerializer, entry, changes, status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="The MOFCOM notices that listed the watch-list entries, each with its "
+        "status, suspension and effects (what a listing under it does to a shipment). Staff "
+        "correct them in the admin (a reference change re-scores the cases naming its parties)."
+    )
+)
+@extend_schema(tags=["reference data"])
+class WatchNoticeViewSet(ReadOnlyViewSet):
+    queryset = WatchNotice.objects.select_related("watch_list")
+    serializer_class = s.WatchNoticeSerializer
+    filterset_fields = ["watch_list", "status", "confidence"]
+    lookup_field = "key"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="The technology catalogue items a technology case is classified under: "
+        "the 2023 Catalogue of Technologies Prohibited or Restricted from Export and MOFCOM "
+        "No. 62 of 2025's dual-use items (1E902)."
+    )
+)
+@extend_schema(tags=["reference data"])
+class TechnologyItemViewSet(ReadOnlyViewSet):
+    queryset = TechnologyItem.objects.select_related("measure")
+    serializer_class = s.TechnologyItemSerializer
+    filterset_fields = ["klass", "measure", "confidence"]
 
 
 @extend_schema_view(

@@ -20,9 +20,12 @@ from method.screening import match_party
 from registry.choices import ListVersionStatus
 from registry.models import (
     ApprovedListVersion,
+    DestinationRestriction,
     Measure,
     ReferenceChange,
     Suspension,
+    WatchListEntry,
+    WatchNotice,
 )
 from shipments.choices import ACTIVE_STATUSES
 from shipments.models import Case, CaseElement, CaseParty, CaseSource, Document
@@ -97,12 +100,22 @@ def cases_affected_by(change: ReferenceChange, *, today: dt.date | None = None) 
 
 
 def _date_boundaries() -> list[dt.date]:
-    """Days on which some measure, suspension or list version starts or stops applying."""
+    """Days on which some measure, suspension, list version or destination restriction
+    starts or stops applying, or a watch-list notice's or entry's suspension lapses."""
     days: set[dt.date] = set()
-    for start, end in Measure.objects.values_list("effective_from", "effective_to"):
-        days.update(d for d in (start, end) if d)
-    for start, end in Suspension.objects.values_list("starts_on", "ends_on"):
-        days.update(d for d in (start, end) if d)
+    for model, start, end in (
+        (Measure, "effective_from", "effective_to"),
+        (Suspension, "starts_on", "ends_on"),
+        (DestinationRestriction, "effective_from", "effective_to"),
+    ):
+        for pair in model.objects.values_list(start, end):
+            days.update(d for d in pair if d)
+    for model in (WatchNotice, WatchListEntry):
+        days.update(
+            model.objects.filter(suspended_until__isnull=False).values_list(
+                "suspended_until", flat=True
+            )
+        )
     days.update(
         ApprovedListVersion.objects.filter(status=ListVersionStatus.PUBLISHED).values_list(
             "effective_from", flat=True
@@ -120,13 +133,14 @@ def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
     """Active cases whose latest assessment a date passing since then may have changed.
 
     A case is due when it was never assessed; when its as-of date moved (no ship date, or
-    a ship date already passed: it is today) across a day on which a measure, suspension
-    or list version starts or ends, its own licence expiry or a document expiry, or into
-    another quota year; when its planned ship date has passed since it was assessed; or
-    when its licence decision date (either end of the range) has passed since then (the
-    decision became overdue). Nothing else about a case depends on today, so no other
-    case is due. The date a snapshot was made is its stored `inputs.today`, so the sweep
-    is exact for back-dated runs too.
+    a ship date already passed: it is today) across a day on which a measure, suspension,
+    list version or destination restriction starts or ends or a watch-list suspension
+    lapses, its own licence expiry or a document expiry, or into another quota year; when
+    its planned ship date has passed since it was assessed; or when its licence decision
+    date (either end of the range) has passed since then (the decision became overdue).
+    Nothing else about a case depends on today, so no other case is due. The date a
+    snapshot was made is its stored `inputs.today`, so the sweep is exact for back-dated
+    runs too.
     """
     today = today_default(today)
     boundaries = _date_boundaries()

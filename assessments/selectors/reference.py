@@ -55,6 +55,7 @@ from registry.models import (
     Producer,
     ProducerGroup,
     QuotaAllocation,
+    QuotaBatch,
     QuotaCycle,
     QuotaUtilisation,
     Suspension,
@@ -79,6 +80,15 @@ _NOT_LISTED = ("not_listed", "")
 CALENDAR_SPAN = dt.timedelta(days=120)
 
 
+def _rows_confidence(confidences: list[str], cycle_confidence: str) -> str:
+    """How a sum of allocation rows is known: '' when every row is as its cycle, else the
+    weakest row's (a blank row counting as the cycle's)."""
+    if not any(confidences):
+        return ""
+    resolved = [c or cycle_confidence for c in confidences]
+    return min(resolved, key=lambda c: _CONFIDENCE_ORDER.index(c))
+
+
 def method_settings() -> MethodSettings:
     return MethodSettings(
         strong_match=float(settings.LODESTONE_SCREENING_STRONG_MATCH),
@@ -97,10 +107,30 @@ class _Cycle:
     year: int
     published: bool
     confidence: str
-    # holder group id -> (kind, category) -> [tonnes | None per batch row]
-    rows: dict[int, dict[tuple[str, str], list[float | None]]] = field(default_factory=dict)
+    # holder group id -> (kind, category) -> [(tonnes | None, row confidence) per batch row]
+    rows: dict[int, dict[tuple[str, str], list[tuple[float | None, str]]]] = field(
+        default_factory=dict
+    )
     batches: dict[int, set[int]] = field(default_factory=dict)  # group id -> batch numbers
+    numbers: set[int] = field(default_factory=set)  # every batch the cycle has
     used: dict[tuple[int, str, str], float] = field(default_factory=dict)
+
+    def full_year_for(self, group_id: int) -> bool:
+        """Whether the group has rows in every batch of the cycle (a year's whole quota)."""
+        held = self.batches.get(group_id, set())
+        return bool(held) and self.numbers <= held
+
+
+# Weakest first: a sum is only as well known as its least known row.
+_CONFIDENCE_ORDER = ("estimated", "reported", "official")
+
+
+def _batches_label(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"batch {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"batches {numbers[0]}-{numbers[-1]}"
+    return "batches " + ", ".join(str(n) for n in numbers)
 
 
 @dataclass
@@ -118,6 +148,7 @@ class ReferenceData:
     cycles: dict[int, _Cycle]  # by year
     holidays: list[dt.date]
     makeups: list[dt.date]
+    statutory: list[dt.date]  # derived days off, only of years with no notice
     known_years: tuple[int, ...]
     watch: WatchIndex
     method: MethodSettings
@@ -223,6 +254,8 @@ class ReferenceData:
             for c in QuotaCycle.objects.all()
         }
         by_id = {c.id: c for c in cycles.values()}
+        for cycle_id, number in QuotaBatch.objects.values_list("cycle_id", "number"):
+            by_id[cycle_id].numbers.add(number)
         for (
             cycle_id,
             number,
@@ -230,12 +263,19 @@ class ReferenceData:
             kind,
             category,
             tonnes,
+            confidence,
         ) in QuotaAllocation.objects.values_list(
-            "batch__cycle_id", "batch__number", "group_id", "kind", "category", "tonnes"
+            "batch__cycle_id",
+            "batch__number",
+            "group_id",
+            "kind",
+            "category",
+            "tonnes",
+            "confidence",
         ).order_by("batch__cycle_id", "batch__number", "pk"):
             cycle = by_id[cycle_id]
             cycle.rows.setdefault(group_id, {}).setdefault((kind, category), []).append(
-                _float(tonnes)
+                (_float(tonnes), confidence)
             )
             cycle.batches.setdefault(group_id, set()).add(number)
         # Latest report per (cycle, group, kind, category): ordered newest first.
@@ -244,10 +284,12 @@ class ReferenceData:
         ).values_list("cycle_id", "group_id", "kind", "category", "tonnes_used"):
             by_id[cycle_id].used.setdefault((group_id, kind, category), float(used))
 
-        holidays, makeups = [], []
-        for day, kind in CalendarDay.objects.order_by("date").values_list("date", "kind"):
-            (holidays if kind == CalendarDayKind.HOLIDAY else makeups).append(day)
         known = tuple(sorted(HolidayNotice.objects.values_list("year", flat=True)))
+        days: dict[str, list[dt.date]] = {kind: [] for kind in CalendarDayKind.values}
+        for day, kind in CalendarDay.objects.order_by("date").values_list("date", "kind"):
+            days[kind].append(day)
+        # A derived day of a year whose notice is loaded is superseded by the notice.
+        statutory = [d for d in days[CalendarDayKind.STATUTORY] if d.year not in known]
 
         return cls(
             measures=measures,
@@ -259,8 +301,9 @@ class ReferenceData:
             hs_lines=hs_lines,
             destinations={k: tuple(v) for k, v in destinations.items()},
             cycles=cycles,
-            holidays=holidays,
-            makeups=makeups,
+            holidays=days[CalendarDayKind.HOLIDAY],
+            makeups=days[CalendarDayKind.MAKEUP_WORKDAY],
+            statutory=statutory,
             known_years=known,
             watch=watch_index(),
             method=method_settings(),
@@ -289,6 +332,7 @@ class ReferenceData:
                 holidays=window(self.holidays),
                 makeup_workdays=window(self.makeups),
                 known_years=self.known_years,
+                statutory_days=window(self.statutory),
             )
             self._calendars[key] = cal
         return cal
@@ -309,30 +353,19 @@ class ReferenceData:
         return hit
 
     def quota(self, holder: ProducerGroup | None, year: int) -> tuple[QuotaFacts, list[int]]:
+        """The as-of year's cycle for one holder, every row it records (an unpublished
+        cycle's too, each with its own confidence), and the fallback: the latest published
+        full year of the holder before it (rows in every batch), else the latest published
+        year with any rows. The fallback carries no utilisation: use is only ever of the
+        cycle judged."""
         cycle = self.cycles.get(year)
         ids = [cycle.id] if cycle else []
         allocations = self._allocations(cycle, holder.pk) if cycle and holder else ()
         fallback = None
         if holder is not None:
-            for y in sorted(self.cycles, reverse=True):
-                c = self.cycles[y]
-                if y > year or c is cycle or not c.published or holder.pk not in c.rows:
-                    continue
-                numbers = sorted(c.batches.get(holder.pk, ()))
-                label = (
-                    f"{y} batch {numbers[0]}"
-                    if len(numbers) == 1
-                    else f"{y} batches " + (", ".join(str(n) for n in numbers))
-                )
-                fallback = QuotaFallbackFacts(
-                    year=y,
-                    cycle_id=c.id,
-                    label=label,
-                    allocations=self._allocations(c, holder.pk),
-                    confidence=c.confidence,
-                )
-                ids.append(c.id)
-                break
+            fallback = self._fallback(holder.pk, year, cycle)
+            if fallback is not None:
+                ids.append(fallback.cycle_id)
         facts = QuotaFacts(
             cycle_year=year,
             holder_key=holder.key if holder else "",
@@ -344,10 +377,35 @@ class ReferenceData:
         )
         return facts, ids
 
+    def _fallback(
+        self, group_id: int, year: int, wanted: _Cycle | None
+    ) -> QuotaFallbackFacts | None:
+        candidates = [
+            c
+            for y, c in sorted(self.cycles.items(), reverse=True)
+            if y <= year and c is not wanted and c.published and group_id in c.rows
+        ]
+        full = next((c for c in candidates if c.full_year_for(group_id)), None)
+        chosen = full or (candidates[0] if candidates else None)
+        if chosen is None:
+            return None
+        batches = _batches_label(sorted(chosen.batches[group_id]))
+        label = f"{chosen.year} (full year, {batches})" if full else f"{chosen.year} {batches}"
+        return QuotaFallbackFacts(
+            year=chosen.year,
+            cycle_id=chosen.id,
+            label=label,
+            allocations=self._allocations(chosen, group_id, utilisation=False),
+            confidence=chosen.confidence,
+        )
+
     @staticmethod
-    def _allocations(cycle: _Cycle, group_id: int) -> tuple[AllocationFacts, ...]:
+    def _allocations(
+        cycle: _Cycle, group_id: int, *, utilisation: bool = True
+    ) -> tuple[AllocationFacts, ...]:
         out = []
-        for (kind, category), tonnes in sorted(cycle.rows.get(group_id, {}).items()):
+        for (kind, category), rows in sorted(cycle.rows.get(group_id, {}).items()):
+            tonnes = [t for t, _ in rows]
             # One unknown batch volume makes the year's total unknown (the cautious reading).
             total = None if any(t is None for t in tonnes) else sum(tonnes)  # type: ignore[arg-type]
             out.append(
@@ -355,7 +413,10 @@ class ReferenceData:
                     kind=kind,
                     category=category,
                     tonnes=total,
-                    utilised_tonnes=cycle.used.get((group_id, kind, category)),
+                    utilised_tonnes=(
+                        cycle.used.get((group_id, kind, category)) if utilisation else None
+                    ),
+                    confidence=_rows_confidence([c for _, c in rows], cycle.confidence),
                 )
             )
         return tuple(out)

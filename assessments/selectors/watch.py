@@ -20,6 +20,7 @@ from registry.choices import WatchEntryStatus
 from registry.models import (
     WatchList,
     WatchListEntry,
+    WatchNotice,
 )
 
 # --------------------------------------------------------------------------- watch lists
@@ -79,13 +80,35 @@ _watch_lock = threading.Lock()
 
 
 def _watch_fingerprint() -> tuple:
-    """Changes whenever an entry or list is added, edited or deleted (history rows)."""
-    entries = WatchListEntry.history.model.objects.aggregate(
-        n=Count("history_id"), last=Max("history_id")
-    )
-    lists = WatchList.history.model.objects.aggregate(n=Count("history_id"), last=Max("history_id"))
-    live = WatchListEntry.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (*entries.values(), *lists.values(), *live.values())
+    """Changes whenever an entry, notice or list is added, edited or deleted (history rows)."""
+    key: list = []
+    for model in (WatchListEntry, WatchNotice, WatchList):
+        key.extend(
+            model.history.model.objects.aggregate(
+                n=Count("history_id"), last=Max("history_id")
+            ).values()
+        )
+    key.extend(WatchListEntry.objects.aggregate(n=Count("id"), last=Max("id")).values())
+    return tuple(key)
+
+
+# Keys of an entry's identifiers JSON that hold names, not registered identifiers (the
+# loader keeps a party's branches there; they are screened as aliases).
+_NAME_KEYS = frozenset({"branches"})
+
+
+def entry_identifiers(identifiers: dict | None) -> tuple[tuple[str, str], ...]:
+    """An entry's registered identifiers as sorted (kind, value) pairs, kinds lower case;
+    a kind with several values (a list) gives one pair each."""
+    pairs = set()
+    for kind, value in (identifiers or {}).items():
+        kind = str(kind).strip().lower()
+        if kind in _NAME_KEYS:
+            continue
+        for v in value if isinstance(value, list | tuple) else [value]:
+            if v not in (None, "") and str(v).strip():
+                pairs.add((kind, str(v).strip()))
+    return tuple(sorted(pairs))
 
 
 def watch_index(*, refresh: bool = False) -> WatchIndex:
@@ -94,23 +117,31 @@ def watch_index(*, refresh: bool = False) -> WatchIndex:
     with _watch_lock:
         if not refresh and _watch_cache["key"] == key and _watch_cache["index"] is not None:
             return _watch_cache["index"]
-    entries = [
-        WatchEntryFacts(
-            id=row.pk,
-            list_key=row.watch_list.key,
-            list_name=row.watch_list.name,
-            name=row.name,
-            aliases=tuple(n for n in [row.name_zh, *row.aliases] if n),
-            country=row.country,
-            status=row.status,
-            version_date=row.watch_list.version_date,
-            confidence=row.confidence,
-            notice=row.announcement,
+    entries = []
+    for row in WatchListEntry.objects.exclude(status=WatchEntryStatus.REMOVED).select_related(
+        "watch_list", "notice"
+    ):
+        status, until = row.effective_status()
+        if status == WatchEntryStatus.REMOVED:
+            continue
+        entries.append(
+            WatchEntryFacts(
+                id=row.pk,
+                list_key=row.watch_list.key,
+                list_name=row.watch_list.name,
+                name=row.name,
+                aliases=tuple(n for n in [row.name_zh, *row.aliases] if n),
+                country=row.country,
+                status=status,
+                version_date=row.watch_list.version_date,
+                confidence=row.confidence,
+                notice=row.announcement,
+                notice_key=row.notice.key if row.notice else "",
+                effects=tuple(row.notice.effects) if row.notice else (),
+                suspended_until=until,
+                identifiers=entry_identifiers(row.identifiers),
+            )
         )
-        for row in WatchListEntry.objects.exclude(status=WatchEntryStatus.REMOVED).select_related(
-            "watch_list"
-        )
-    ]
     lists = dict(WatchList.objects.values_list("id", "version_date"))
     index = WatchIndex(entries, lists)
     with _watch_lock:

@@ -1,6 +1,16 @@
 """Django admin for the reference data: one module per sub-domain."""
 
-from . import calendar, changes, destinations, lists, measures, producers, quotas, watchlists
+from . import (
+    calendar,
+    changes,
+    destinations,
+    lists,
+    measures,
+    producers,
+    quotas,
+    technology,
+    watchlists,
+)
 
 __all__ = [
     "calendar",
@@ -10,5 +20,6 @@ __all__ = [
     "measures",
     "producers",
     "quotas",
+    "technology",
     "watchlists",
 ]

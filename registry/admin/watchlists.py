@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from registry import services
-from registry.models import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry
+from registry.models import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry, WatchNotice
 from registry.resources import WatchListEntryResource, WatchListResource
 
 from .base import RegistryAdmin
@@ -42,16 +42,38 @@ class WatchListAdmin(RegistryAdmin):
             e.pk = _upsert(e, form.instance, request.user).pk
 
 
+@admin.register(WatchNotice)
+class WatchNoticeAdmin(RegistryAdmin):
+    list_display = ("key", "number", "watch_list", "date", "status", "suspended_until", "effects")
+    list_filter = ("watch_list", "status", "confidence")
+    search_fields = ("key", "number")
+    list_select_related = ("watch_list",)
+    date_hierarchy = "date"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("key",) if obj else ()  # the key is the announcement's id in the data
+
+    def has_import_permission(self, request):
+        return False  # a file import would bypass the service and its reference change
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # entries point at it; a notice withdrawn is a status, not a deletion
+
+    def save_model(self, request, obj, form, change):
+        services.watch_notice_save(notice=obj, actor=request.user)
+
+
 @admin.register(WatchListEntry)
 class WatchListEntryAdmin(RegistryAdmin):
     resource_classes = [WatchListEntryResource]
     list_display = (
-        "name", "name_zh", "watch_list", "country", "status", "suspended_until", "date_added",
-        "confidence", "is_demo",
+        "name", "name_zh", "watch_list", "notice", "country", "status", "suspended_until",
+        "date_added", "confidence", "is_demo",
     )  # fmt: skip
     list_filter = ("watch_list", "status", "confidence", "country", "is_demo", "date_added")
     search_fields = ("name", "name_zh", "announcement", "note")
-    list_select_related = ("watch_list",)
+    list_select_related = ("watch_list", "notice")
+    autocomplete_fields = ("notice",)
     actions = ["mark_removed"]
 
     def save_model(self, request, obj, form, change):

@@ -7,11 +7,19 @@ from .measures import Authority, Measure, Suspension
 from .producers import Producer, ProducerGroup
 from .quotas import QuotaAllocation, QuotaBatch, QuotaCycle, QuotaUtilisation
 from .technology import TechnologyClass, TechnologyItem
-from .watchlists import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry
+from .watchlists import (
+    WATCH_ENTRY_FIELDS,
+    WATCH_NOTICE_FIELDS,
+    WatchEffect,
+    WatchList,
+    WatchListEntry,
+    WatchNotice,
+)
 
 __all__ = [
     "DESTINATION_FIELDS",
     "WATCH_ENTRY_FIELDS",
+    "WATCH_NOTICE_FIELDS",
     "ApprovedListEntry",
     "ApprovedListVersion",
     "Authority",
@@ -31,6 +39,8 @@ __all__ = [
     "Suspension",
     "TechnologyClass",
     "TechnologyItem",
+    "WatchEffect",
     "WatchList",
     "WatchListEntry",
+    "WatchNotice",
 ]

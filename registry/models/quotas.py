@@ -79,8 +79,14 @@ class QuotaAllocation(models.Model):
     kind = models.CharField(max_length=10, choices=QuotaKind.choices)
     category = models.CharField(max_length=10, choices=QuotaCategory.choices)
     tonnes = models.DecimalField(null=True, blank=True, **TONNES)
+    # How this one figure is known, when not as its cycle is: an unpublished cycle's
+    # allocation reported in the press is "reported" while the cycle stays unpublished.
     confidence = models.CharField(
-        max_length=10, choices=QuotaConfidence.choices, default=QuotaConfidence.REPORTED
+        max_length=10,
+        choices=QuotaConfidence.choices,
+        blank=True,
+        default="",
+        help_text="Blank: as the cycle's confidence.",
     )
     source = models.CharField(max_length=300, blank=True)
 

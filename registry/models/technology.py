@@ -6,6 +6,7 @@ from registry.choices import Confidence
 
 from .measures import Measure
 
+# (member name, (value, label)): the value must be the method's word, e.g. "dual_use".
 TechnologyClass = models.TextChoices(
     "TechnologyClass",
     [(c.upper(), (c, c.replace("_", "-").capitalize())) for c in TECHNOLOGY_CLASSES],

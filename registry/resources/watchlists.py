@@ -3,7 +3,7 @@
 from import_export import fields, widgets
 
 from registry.choices import ChangeKind
-from registry.models import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry
+from registry.models import WATCH_ENTRY_FIELDS, WatchList, WatchListEntry, WatchNotice
 from registry.services.keys import watch_entry_keys
 
 from .base import JSONListField, RegistryResource
@@ -34,6 +34,11 @@ class WatchListEntryResource(RegistryResource):
         widget=widgets.ForeignKeyWidget(WatchList, "key"),
     )
     aliases = JSONListField("aliases")
+    notice = fields.Field(
+        attribute="notice",
+        column_name="notice",
+        widget=widgets.ForeignKeyWidget(WatchNotice, "key"),
+    )
 
     class Meta:
         model = WatchListEntry

@@ -1,7 +1,7 @@
 """Registry writes. Every write that can move an assessment records a ReferenceChange."""
 
 from .calendar import calendar_day_set
-from .changes import reference_change_record
+from .changes import changes_recorded, reference_change_record
 from .destinations import (
     destination_change_record,
     destination_restriction_delete,
@@ -30,7 +30,13 @@ from .quotas import (
     quota_utilisation_report,
     quota_utilisation_rows,
 )
-from .watchlists import watch_list_entry_remove, watch_list_entry_upsert, watch_list_import
+from .technology import technology_item_delete, technology_item_save
+from .watchlists import (
+    watch_list_entry_remove,
+    watch_list_entry_upsert,
+    watch_list_import,
+    watch_notice_save,
+)
 
 __all__ = [
     "ListDiff",
@@ -43,6 +49,7 @@ __all__ = [
     "approved_list_version_delete",
     "approved_list_version_update",
     "calendar_day_set",
+    "changes_recorded",
     "destination_change_record",
     "destination_restriction_delete",
     "destination_restriction_save",
@@ -62,7 +69,10 @@ __all__ = [
     "reference_change_record",
     "suspension_delete",
     "suspension_set",
+    "technology_item_delete",
+    "technology_item_save",
     "watch_list_entry_remove",
     "watch_list_entry_upsert",
     "watch_list_import",
+    "watch_notice_save",
 ]

@@ -1,6 +1,8 @@
-"""Helpers the registry services share: field diffs (the keys are in keys.py)."""
+"""Helpers the registry services share: field diffs and a validated save that reports
+what it changed (the keys are in keys.py)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,3 +37,34 @@ def apply_changes(instance: models.Model, changes: dict[str, Any]) -> dict[str, 
             diff[field] = {"old": old, "new": new}
             setattr(instance, field, new)
     return diff
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `validated_save` wrote: the row as it was (None when new), its recorded fields
+    before (None when new) and after, and the names of the fields that changed."""
+
+    old: Any
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+    changed: list[str]
+
+    @property
+    def verb(self) -> str:
+        return "added" if self.before is None else f"changed ({', '.join(self.changed)})"
+
+
+def validated_save(instance: models.Model, fields: Iterable[str], actor) -> Saved:
+    """full_clean() and save `instance` (a new row or an edited one), with `actor` on its
+    history row; `changed` is empty when no field in `fields` moved."""
+    fields = tuple(fields)
+    model = type(instance)
+    old = model.objects.filter(pk=instance.pk).first() if instance.pk else None
+    before = field_values(old, fields) if old is not None else None
+    if actor is not None:
+        instance._history_user = actor
+    instance.full_clean()
+    instance.save()
+    after = field_values(instance, fields)
+    changed = sorted(f for f in after if before is None or before[f] != after[f])
+    return Saved(old, before, after, changed)

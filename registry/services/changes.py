@@ -1,6 +1,9 @@
 """Reference changes: the audit row that tells assessments what a registry write can move."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,6 +16,21 @@ from registry.ports import rescore_requested
 from registry.services.keys import NO_KEYS, ChangeKeys
 
 logger = logging.getLogger(__name__)
+# The changes recorded inside `changes_recorded()` (None: nobody is listening).
+_recorded: ContextVar[list[ReferenceChange] | None] = ContextVar("recorded", default=None)
+
+
+@contextmanager
+def changes_recorded() -> Iterator[list[ReferenceChange]]:
+    """Collect the reference changes a service call records, for a caller that reports
+    them (the API answers a write with the change it recorded, so a client can follow the
+    re-score). Per context (thread or task), so concurrent requests never see each other's."""
+    changes: list[ReferenceChange] = []
+    token = _recorded.set(changes)
+    try:
+        yield changes
+    finally:
+        _recorded.reset(token)
 
 
 def jsonable(value: Any) -> Any:
@@ -65,6 +83,9 @@ def reference_change_record(
     )
     change.full_clean()
     change.save()
+    listening = _recorded.get()
+    if listening is not None:
+        listening.append(change)
     pk = change.pk
     transaction.on_commit(lambda: enqueue_rescore(pk))
     return change

@@ -8,6 +8,7 @@ from core.types import Actor
 from registry.choices import ChangeKind
 from registry.models import DESTINATION_FIELDS, DestinationRestriction, ReferenceChange
 
+from ._common import validated_save
 from .changes import reference_change_record
 from .keys import ChangeKeys, DestinationWindow, destination_keys
 
@@ -44,23 +45,14 @@ def destination_restriction_save(
     """Add or change a restriction (validated first). Any change of a saved value is
     recorded: a new country or window moves cases in and out, a new scope or severity moves
     the band of the cases already in it."""
-    old = (
-        DestinationRestriction.objects.filter(pk=restriction.pk).first() if restriction.pk else None
-    )
-    before = destination_snapshot(old) if old is not None else None
-    if actor is not None:
-        restriction._history_user = actor
-    restriction.full_clean()
-    restriction.save()
-    after = destination_snapshot(restriction)
-    if before == after:
+    saved = validated_save(restriction, DESTINATION_FIELDS, actor)
+    if not saved.changed:
         return restriction
-    changed = sorted(f for f in after if before is None or before[f] != after[f])
-    verb = "added" if old is None else f"changed ({', '.join(changed)})"
+    old = saved.old
     destination_change_record(
         changes=[(restriction, DestinationWindow.of(old) if old is not None else None)],
-        summary=f"Destination restriction {verb}: {restriction}",
-        details={"old": before, "new": after, "changed": changed},
+        summary=f"Destination restriction {saved.verb}: {restriction}",
+        details={"old": saved.before, "new": saved.after, "changed": saved.changed},
         actor=actor,
         source=restriction,
     )

@@ -20,7 +20,7 @@ from datetime import date
 
 from method.choices import SEPARATED_FORMS
 from registry.choices import ProductForm, QuotaCategory, QuotaKind
-from registry.models import DestinationRestriction, Element, ProducerGroup
+from registry.models import DestinationRestriction, Element, ProducerGroup, WatchNotice
 
 
 def _frozen(values: Iterable) -> frozenset:
@@ -219,6 +219,21 @@ def calendar_keys(*, first: date) -> ChangeKeys:
 def watch_entry_keys(*, names: Iterable[str]) -> ChangeKeys:
     """Watch-list entries added, changed or removed: every name and alias they had or have."""
     return ChangeKeys.of(party_names=(n for n in names if n and str(n).strip()))
+
+
+def watch_notice_keys(*, notice: WatchNotice) -> ChangeKeys:
+    """A notice's status, suspension or effects changed: it moves the cases whose parties
+    resemble its entries, so it is keyed like those entries' own change (every name and
+    alias of every entry the notice listed)."""
+    names = [n for entry in notice.entries.all() for n in entry.all_names()]
+    return watch_entry_keys(names=names)
+
+
+def technology_item_keys() -> ChangeKeys:
+    """A technology catalogue item added, changed or removed: the technology cases (a case
+    records its item by its own classification, not by a registry link, so every one of
+    them is keyed)."""
+    return ChangeKeys.of(forms=[ProductForm.TECHNOLOGY])
 
 
 def list_published_keys(

@@ -124,7 +124,7 @@ def quota_allocation_set(
     category: str,
     tonnes: Decimal | None,
     actor: Actor = None,
-    confidence: str = QuotaConfidence.REPORTED,
+    confidence: str = "",  # blank: as the cycle's
     source: str = "",
     allocation: QuotaAllocation | None = None,
 ) -> QuotaAllocation:

@@ -7,11 +7,18 @@ from django.db import transaction
 
 from core.types import Actor
 from registry.choices import ChangeKind, WatchEntryStatus
-from registry.models import WATCH_ENTRY_FIELDS, ReferenceChange, WatchList, WatchListEntry
+from registry.models import (
+    WATCH_ENTRY_FIELDS,
+    WATCH_NOTICE_FIELDS,
+    ReferenceChange,
+    WatchList,
+    WatchListEntry,
+    WatchNotice,
+)
 
-from ._common import apply_changes
+from ._common import apply_changes, validated_save
 from .changes import reference_change_record
-from .keys import watch_entry_keys
+from .keys import watch_entry_keys, watch_notice_keys
 
 ENTRY_FIELDS = WATCH_ENTRY_FIELDS
 
@@ -146,4 +153,22 @@ def watch_list_import(
         summary=f"{watch_list.name} updated: {len(added)} added, {len(changed)} changed, "
         f"{len(removed)} removed",
         details={"added": added, "changed": changed, "removed": removed},
+    )
+
+
+@transaction.atomic
+def watch_notice_save(*, notice: WatchNotice, actor: Actor = None) -> ReferenceChange | None:
+    """Add or change a notice (validated first). A change of its status, suspension or
+    effects moves every entry it listed: the change is keyed by their names. Returns the
+    change, or None when no value changed."""
+    saved = validated_save(notice, WATCH_NOTICE_FIELDS, actor)
+    if not saved.changed:
+        return None
+    return reference_change_record(
+        kind=ChangeKind.WATCH_LIST,
+        summary=f"Watch-list notice {notice.key} {saved.verb}",
+        actor=actor,
+        source=notice,
+        details={"old": saved.before, "new": saved.after, "changed": saved.changed},
+        keys=watch_notice_keys(notice=notice),
     )

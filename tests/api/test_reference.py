@@ -34,6 +34,8 @@ V1 = "/api/v1"
         "/watch-list-entries/",
         "/destination-restrictions/",
         "/reference-changes/",
+        "/watch-notices/",
+        "/technology-items/",
     ],
 )
 def test_every_role_reads_reference_data(world, viewer_api, officer_api, staff_api, url):
@@ -295,3 +297,70 @@ def test_destination_restrictions_are_read_with_their_source_and_filtered(
     # The change the service recorded names the destination it touches.
     change = staff_api.get(f"{V1}/reference-changes/", {"kind": "destination"}).json()
     assert {c for row in change["results"] for c in row["destinations"]} == {"KP", "US"}
+
+
+def test_an_allocation_write_on_an_unpublished_cycle_returns_the_change_it_recorded(
+    world, staff_api, viewer_api
+):
+    from tests.api.factories import quota_cycle_create
+
+    cycle = quota_cycle_create(year=2027, group=world["group"], published=False)
+    batch = cycle.batches.get()
+    body = {
+        "group": world["group"].pk,
+        "kind": "smelting",
+        "category": "light",
+        "tonnes": "0",
+        "confidence": "reported",
+    }
+    assert viewer_api.post(f"{V1}/quota-batches/{batch.pk}/allocations/", body).status_code == 403
+    r = staff_api.post(f"{V1}/quota-batches/{batch.pk}/allocations/", body, format="json")
+    assert r.status_code == 201, r.json()
+    link = r.json()["reference_change"]
+    change = ReferenceChange.objects.get(kind="quota_allocation")
+    assert link == {"id": change.pk, "url": f"/api/v1/reference-changes/{change.pk}/"}
+    assert change.date_from == dt.date(2027, 1, 1)
+    assert (r.json()["tonnes"], r.json()["confidence"]) == ("0.00", "reported")
+    assert staff_api.get(link["url"]).json()["kind"] == "quota_allocation"
+    # The same value again records nothing, and says so.
+    r = staff_api.post(f"{V1}/quota-batches/{batch.pk}/allocations/", body, format="json")
+    assert r.json()["reference_change"] is None
+    assert ReferenceChange.objects.filter(kind="quota_allocation").count() == 1
+
+
+def test_a_watch_entry_write_returns_its_change_and_entries_show_their_notice(world, staff_api):
+    from registry.models import WatchNotice
+
+    notice = WatchNotice.objects.create(
+        key="uel-2026-01-01",
+        watch_list=world["watch_list"],
+        date=dt.date(2026, 1, 1),
+        effects=["trade_ban", "entry_ban"],
+    )
+    r = staff_api.post(
+        f"{V1}/watch-lists/{world['watch_list'].pk}/entries/", {"name": "Zeta Corp"}, format="json"
+    )
+    assert r.status_code == 201, r.json()
+    assert ReferenceChange.objects.get(pk=r.json()["reference_change"]["id"]).kind == "watch_list"
+    WatchListEntry.objects.filter(pk=r.json()["id"]).update(notice=notice)
+    entry = staff_api.get(f"{V1}/watch-list-entries/{r.json()['id']}/").json()
+    assert (entry["notice"], entry["effects"]) == ("uel-2026-01-01", ["trade_ban", "entry_ban"])
+    listed = staff_api.get(f"{V1}/watch-notices/uel-2026-01-01/").json()
+    assert (listed["watch_list_key"], listed["effects"]) == ("uel", ["trade_ban", "entry_ban"])
+
+
+def test_technology_items_are_listed_read_only(world, viewer_api, staff_api):
+    from registry.models import TechnologyItem
+
+    TechnologyItem.objects.create(
+        key="mofcom-2025-62-1e902-a",
+        title="technologies and carriers for rare earth mining",
+        klass="dual_use",
+        control_code="1E902.a",
+        measure=world["measure"],
+    )
+    r = viewer_api.get(f"{V1}/technology-items/", {"klass": "dual_use"})
+    assert r.status_code == 200
+    [item] = r.json()["results"]
+    assert (item["control_code"], item["measure_key"]) == ("1E902.a", world["measure"].key)
+    assert staff_api.post(f"{V1}/technology-items/", {"key": "x"}).status_code == 405

@@ -310,4 +310,5 @@ def test_one_list_of_watch_entry_fields_serves_service_admin_import_and_api():
     assert set(ADMIN_FIELDS) | {"name"} == model_fields
     columns = {f.column_name for f in WatchListEntryResource().get_export_fields()}
     assert columns == model_fields | {"watch_list"}
-    assert set(WatchListEntrySerializer().fields) == model_fields | {"id", "watch_list"}
+    # The API adds the entry's notice's effects (read only).
+    assert set(WatchListEntrySerializer().fields) == model_fields | {"id", "watch_list", "effects"}
