@@ -213,6 +213,11 @@ def _identifiers(party: PartyFacts) -> dict[str, str]:
     return {kind: value.strip().upper() for kind, value in found.items() if value.strip()}
 
 
+def party_identifiers(party: PartyFacts) -> tuple[tuple[str, str], ...]:
+    """A party's identifiers as (kind, VALUE) pairs, the form entries are matched on."""
+    return tuple(sorted(_identifiers(party).items()))
+
+
 def _identifier_check(party: PartyFacts, entry: WatchEntryFacts) -> tuple[str, str]:
     """('agrees' | 'differs' | '', the identifier's description)."""
     own = _identifiers(party)

@@ -598,13 +598,23 @@ def _load_watch_lists(c: Counter) -> None:
         )
         for a in data["announcements"]
     }
+    # Known spellings and translations seen across sources (`alias_tests`): screening
+    # matches them exactly, as known aliases, where no string score would find them.
+    known = {}
+    for test in data.get("alias_tests") or []:
+        known.setdefault(test["canonical"], []).extend(test["variants"])
     for e in data["entries"]:
         number = numbers.get(e["announcement"])
-        aliases = [
-            *(e.get("aliases") or []),
-            *(e.get("aliases_zh") or []),
-            *(e.get("branches") or []),
-        ]
+        aliases = list(
+            dict.fromkeys(
+                [
+                    *(e.get("aliases") or []),
+                    *(e.get("aliases_zh") or []),
+                    *(e.get("branches") or []),
+                    *known.get(e["name"], []),
+                ]
+            )
+        )
         upsert(
             WatchListEntry,
             {"watch_list": lists[e["list"]], "name": e["name"]},

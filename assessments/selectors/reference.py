@@ -43,6 +43,7 @@ from method.inputs import (
     SuspensionFacts,
     canonical_json,
 )
+from method.screening import party_identifiers
 from registry.choices import CalendarDayKind, ListVersionStatus
 from registry.models import (
     ApprovedListEntry,
@@ -571,7 +572,11 @@ class ReferenceData:
         # The licence clock starts on the day applied (the record's, for a case with one).
         start = case_facts.licence.applied_on or today
         calendar = self.calendar(min(start, today), max(start, today) + CALENDAR_SPAN)
-        watch = self.watch.candidates([p.name for p in parties], self.method)
+        watch = self.watch.candidates(
+            [p.name for p in parties],
+            self.method,
+            [pair for p in parties for pair in party_identifiers(p)],
+        )
         destinations = self.destinations.get(case.destination, ())
         inputs = AssessmentInputs(
             as_of=as_of,

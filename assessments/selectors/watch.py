@@ -44,6 +44,13 @@ class WatchIndex:
                 self._owner.append(position)
                 self._names.append(normalise_party(name))
         self._memo: dict[tuple[str, float], frozenset[int]] = {}
+        # (kind, VALUE) -> positions: an identifier that agrees is a match whatever the name.
+        self._identified: dict[tuple[str, str], set[int]] = {}
+        for position, entry in enumerate(self.entries):
+            for kind, value in entry.identifiers:
+                self._identified.setdefault((kind.lower(), value.strip().upper()), set()).add(
+                    position
+                )
 
     def _positions(self, name: str, weak: float) -> frozenset[int]:
         key = (name, weak)
@@ -66,12 +73,19 @@ class WatchIndex:
         return found
 
     def candidates(
-        self, names: Iterable[str], method: MethodSettings
+        self,
+        names: Iterable[str],
+        method: MethodSettings,
+        identifiers: Iterable[tuple[str, str]] = (),
     ) -> tuple[WatchEntryFacts, ...]:
+        """The entries a case's parties may match: by name (as `screening.prefilter`), and
+        by a registered identifier, (kind, value) as `screening.party_identifiers` gives."""
         positions: set[int] = set()
         for name in names:
             if name.strip():
                 positions |= self._positions(name, method.weak_match)
+        for kind, value in identifiers:
+            positions |= self._identified.get((kind, value), set())
         return tuple(self.entries[p] for p in sorted(positions))
 
 

@@ -62,7 +62,7 @@ def test_inputs_come_from_the_registry_rows_in_force_on_the_ship_date(world, off
         ("smelting", "ionic", None)
     ]
     assert quota.fallback.year == 2024
-    assert quota.fallback.label == "2024 batch 1"
+    assert quota.fallback.label == "2024 (full year, batch 1)"
     assert ("smelting", "ionic", 15000.0) in [
         (a.kind, a.category, a.tonnes) for a in quota.fallback.allocations
     ]

@@ -201,3 +201,37 @@ def test_with_no_full_year_the_fallback_is_the_latest_published_year_with_rows(l
     quota, _ = _northern_quota(2025)
     assert (quota.fallback.year, quota.fallback.label) == (2024, "2024 batch 1")
     assert not ReferenceChange.objects.exists()  # reads record nothing
+
+
+def test_known_spellings_are_loaded_as_aliases_and_match_exactly(loaded):
+    from method import MethodSettings, PartyFacts
+    from method.screening import screen_party
+
+    lockheed = WatchListEntry.objects.filter(name="Lockheed Martin Corporation")
+    assert lockheed.exists()
+    for entry in lockheed:
+        assert {"洛歇馬丁", "洛马", "Lockheed Martin Corp"} <= set(entry.aliases)
+    index = watch_index(refresh=True)
+    settings = MethodSettings()
+    party = PartyFacts("end_user", "洛歇馬丁", "US")  # Hong Kong/Taiwan rendering
+    matches = screen_party(party, index.candidates([party.name], settings), settings)
+    best = matches[0]
+    assert (best.route, best.strength) == ("known_alias", "strong")
+    # A two-character colloquial form is a known alias too, but never strong on its own.
+    bare = PartyFacts("end_user", "洛马")
+    short = screen_party(bare, index.candidates([bare.name], settings), settings)
+    assert short
+    assert all(m.strength != "strong" for m in short)
+
+
+def test_an_identifier_reaches_the_candidates_whatever_the_name(loaded):
+    from method import MethodSettings
+
+    entry = WatchListEntry.objects.filter(watch_list__key="uel").first()
+    entry.identifiers = {"lei": "5493001KJTIIGC8Y1R12"}
+    entry.save()
+    index = watch_index(refresh=True)
+    settings = MethodSettings()
+    assert entry.pk not in {e.id for e in index.candidates(["Holding X"], settings)}
+    found = index.candidates(["Holding X"], settings, [("lei", "5493001KJTIIGC8Y1R12")])
+    assert entry.pk in {e.id for e in found}
