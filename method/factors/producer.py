@@ -36,7 +36,16 @@ def _list_evidence(approved: ApprovedListFacts) -> Evidence:
     label = f"Approved-producer list {list_label(approved)}"
     if approved.confidence != "official":
         label += ": compiled from public reports, not an official list - verify"
-    return Evidence("list_version", str(approved.version_id), label)
+    return Evidence(
+        "list_version",
+        str(approved.version_id),
+        label,
+        instrument="MIIT approved list of rare earth mining and separation producers",
+        layer="quota",
+        window=f"in force from {approved.effective_from}",
+        data_version=f"list version {approved.label}",
+        confidence=approved.confidence,
+    )
 
 
 def short_group(name: str) -> str:
@@ -173,7 +182,17 @@ def producer_eligibility(ctx: Context) -> FactorResult:
         sentences.append(f"Upstream source not evidenced for {joined(missing)}.")
         steps.append(f"record the separation plant (or mine) for {joined(missing)}")
     evidence = [
-        Evidence("producer", str(s.producer.id), s.producer.name)
+        Evidence(
+            "producer",
+            str(s.producer.id),
+            s.producer.name,
+            matched=f"upstream source {s.label} ({', '.join(s.elements)}); list status "
+            f"{s.list_status.replace('_', ' ')}",
+            data_version=s.producer.quota_holder_name or s.producer.group_name,
+            confidence="unverified"
+            if s.producer.confidence in ("unconfirmed", "estimated")
+            else s.producer.confidence,
+        )
         for s in case.sources
         if s.producer is not None
     ]
