@@ -1,8 +1,13 @@
-"""The demo book of a magnet buyer: users, and 51 shipment cases, as plain data.
+"""The demo book of a magnet buyer: users, two licence records and 64 shipment cases, as
+plain data.
 
 Each case: the case fields for case_create, its parties and upstream sources (below), plus
-"docs" (FULL, BASIC, or a list of doc types), "expired" (doc types whose copy expired) and
-"status" ((status, reason) steps). demo/loading.py turns a spec into service calls.
+"docs" (FULL, BASIC, or a list of doc types), "expired" (doc types whose copy expired),
+"expiring" (doc types whose copy expires within the reminder window of the day the demo is
+loaded) and "status" ((status, reason) steps). "licence" names a licence record of
+LICENCES by number (the case's licence fields are then copied from it), "tech" a technology
+catalogue item by key (demo.registry), "owner" the owning officer's username (default: by
+position). demo/loading.py turns a spec into service calls.
 
 Parties. "exporter" names the exporter (a registry producer by English name: its registry
 record and USCC come with it); "buyer" (default: the end user), "eu" (the end user),
@@ -71,8 +76,8 @@ DECLARED = ["supplier_declaration", "invoice"]
 ORIGIN = ["certificate_of_origin", "invoice"]
 TRACED = ["supplier_declaration", "traceability_record"]
 
-FULL = "full"  # every document the pathway requires
-BASIC = "basic"  # contract, end-user and end-use certificates
+FULL = "full"  # the individual licence application file and the shipment file
+BASIC = "basic"  # the general licence documents and the shipment file
 
 
 def source(
@@ -102,6 +107,43 @@ def source(
 
 def _ndpr(plant: str = HUAMEI, year: int = 2026, evidence: list[str] | None = DECLARED):
     return source("NdPr", "Nd Pr", plant, ore="light", year=year, evidence=evidence)
+
+
+# Licence records (shipments.Licence) the cases draw on ("licence": number). Each case on a
+# licence consumes its quantity in ship-date order.
+JL_MAG_GENERAL = "MOFCOM-GL-2026-0245"
+GANZHOU_DY_INDIVIDUAL = "MOFCOM-DU-2026-047702"
+LICENCES: list[dict[str, Any]] = [
+    {
+        "number": JL_MAG_GENERAL,
+        "holder": JL_MAG,
+        "pathway": "general",
+        "status": "granted",
+        "applied_on": D(2026, 5, 11),
+        "decided_on": D(2026, 7, 15),
+        "valid_from": D(2026, 7, 15),
+        "valid_until": D(2027, 6, 30),
+        "items": ["Nd", "Pr", "Dy"],
+        "forms": ["magnet"],
+        "quantity_kg": 2000,
+        "named_parties": ["Bavaria Servo GmbH", "Lyon E-Motion SAS"],
+        "note": "Demo record: a general licence tied to the demo buyers.",
+    },
+    {
+        "number": GANZHOU_DY_INDIVIDUAL,
+        "holder": GANZHOU,
+        "pathway": "individual",
+        "status": "granted",
+        "applied_on": D(2026, 8, 17),
+        "decided_on": D(2026, 10, 20),
+        "valid_from": D(2026, 10, 20),
+        "valid_until": D(2027, 10, 19),
+        "items": ["Dy"],
+        "forms": ["oxide"],
+        "quantity_kg": 1000,
+        "note": "Demo record: an individual licence for one buyer's Dy oxide.",
+    },
+]
 
 
 CASES: list[dict[str, Any]] = [
@@ -339,6 +381,7 @@ CASES: list[dict[str, Any]] = [
         "dest": "US",
         "use": "aerospace",
         "eu": "Lockheed Martin Corp.",
+        "eu_country": "US",  # the country corroborates the name match (2026.12-2)
         "ship": D(2026, 12, 18),
         "lic": "not_required",
         "docs": BASIC,
@@ -551,18 +594,21 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "ref": "DEMO-025",
-        "title": "Er oxide for fibre amplifiers",
-        "exporter": GANZHOU,
-        "sources": [source("Er", "Er", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
+        # Low until the pending watch-list change lists its end user, so the change alerts
+        # the owner (demo/loading.py reference_change_load). It was Er oxide, which needs a
+        # licence since No. 57's suspension lapsed: high already, so nobody was alerted.
+        "title": "Nd oxide for laser crystals, end user listed after the order",
+        "exporter": NORTH_1,
+        "sources": [source("Nd", "Nd", NORTH_1, ore="light", year=2026, evidence=DECLARED)],
         "form": "oxide",
-        "el": {"Er": 99.9},
-        "hs": "2846901920",
+        "el": {"Nd": 99.9},
+        "hs": "2846901999",
         "qty": 40,
         "dest": "FR",
-        "use": "semiconductors",
+        "use": "research",
         "eu": "Lannion Photonics SA",
-        "ship": D(2027, 1, 10),
-        "lic": "not_applied",
+        "ship": D(2026, 12, 29),
+        "lic": "not_required",
         "docs": BASIC,
     },
     {
@@ -1098,7 +1144,198 @@ CASES: list[dict[str, Any]] = [
         "lic": "not_applied",
         "docs": [],
     },
+    # --- 2026.12-2: licence records, technology classes, passed ship dates, list effects
+    *[
+        {
+            "ref": ref,
+            "title": f"Dy-NdFeB magnets on JL Mag's general licence, shipment {n} of 3 (800 kg)",
+            "exporter": JL_MAG,
+            "sources": [
+                _ndpr(),
+                source("Dy", "Dy", GOLDEN_DRAGON, ore="ionic", year=2026, evidence=ORIGIN),
+            ],
+            "form": "magnet",
+            "el": {"Nd": 29, "Pr": 7, "Dy": 2},
+            "hs": "8505111000",
+            "qty": 800,
+            "dest": dest,
+            "use": "automotive",
+            "eu": eu,
+            "ship": ship,
+            "licence": JL_MAG_GENERAL,
+            "docs": BASIC + "+licence",
+        }
+        for n, (ref, eu, dest, ship) in enumerate(
+            [
+                ("DEMO-053", "Bavaria Servo GmbH", "DE", D(2026, 12, 10)),
+                ("DEMO-054", "Bavaria Servo GmbH", "DE", D(2026, 12, 17)),
+                # The first two took 1,600 kg of the 2,000: 400 kg are left for 800 kg.
+                ("DEMO-055", "Lyon E-Motion SAS", "FR", D(2026, 12, 24)),
+            ],
+            start=1,
+        )
+    ],
+    {
+        "ref": "DEMO-056",
+        "title": "Dy oxide on an individual licence record (400 of its 1,000 kg)",
+        "exporter": GANZHOU,
+        "sources": [source("Dy", "Dy", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
+        "form": "oxide",
+        "el": {"Dy": 99.5},
+        "hs": "2846901993",
+        "qty": 400,
+        "dest": "DE",
+        "use": "automotive",
+        "eu": "Rhein Magnet Technik GmbH",
+        "ship": D(2026, 12, 22),
+        "licence": GANZHOU_DY_INDIVIDUAL,
+        "docs": FULL + "+licence",
+    },
+    {
+        "ref": "DEMO-057",
+        "title": "NdFeB magnet preparation technology, classified prohibited",
+        "exporter": MAGNET,
+        "tech": "ndfeb-magnet-preparation",
+        "form": "technology",
+        "el": {"Nd": None, "Dy": None},
+        "hs": "",
+        "qty": 1,
+        "dest": "IN",
+        "use": "industrial",
+        "eu": "Chennai Magnet Works Pvt Ltd",
+        "ship": D(2027, 2, 15),
+        "lic": "not_applied",
+        "docs": BASIC,
+    },
+    {
+        "ref": "DEMO-058",
+        "title": "Rare earth beneficiation and smelting technology, classified restricted",
+        "exporter": NORTH_METAL,
+        "tech": "re-mining-beneficiation-smelting",
+        "form": "technology",
+        "el": {"La": None, "Ce": None},
+        "hs": "",
+        "qty": 1,
+        "dest": "MY",
+        "use": "industrial",
+        "eu": "Kuantan Separation Sdn Bhd",
+        "ship": D(2027, 3, 1),
+        "lic": "not_applied",
+        "docs": FULL,
+    },
+    {
+        "ref": "DEMO-059",
+        "title": "Magnet recycling know-how, not yet classified",
+        "exporter": MAGNET_GZ,
+        "form": "technology",
+        "el": {"Nd": None, "Pr": None},
+        "hs": "",
+        "qty": 1,
+        "dest": "TH",
+        "use": "industrial",
+        "eu": "Rayong Magnet Recovery Co., Ltd.",
+        "ship": D(2027, 2, 26),
+        "lic": "not_applied",
+        "docs": ["contract"],
+    },
+    {
+        "ref": "DEMO-060",
+        "title": "1E902.a separation line know-how: No. 62 back in force since 2026-11-10",
+        "exporter": MAGNET_BT,
+        "tech": "1e902-a",
+        "form": "technology",
+        "el": {"Nd": None, "Pr": None},
+        "hs": "",
+        "qty": 1,
+        "dest": "VN",
+        "use": "industrial",
+        "eu": "Hai Phong Magnet Works JSC",
+        "ship": D(2027, 2, 8),
+        "lic": "not_applied",
+        "docs": FULL,
+    },
+    {
+        "ref": "DEMO-061",
+        "title": "Eu oxide planned for 2026-11-05, not shipped yet: judged as of today",
+        "exporter": GANZHOU,
+        "sources": [source("Eu", "Eu", GANZHOU, ore="ionic", year=2026, evidence=DECLARED)],
+        "form": "oxide",
+        "el": {"Eu": 99.99},
+        "hs": "2846901999",
+        "qty": 25,
+        "dest": "NL",
+        "use": "consumer_electronics",
+        "eu": "Eindhoven Lighting BV",
+        "ship": D(2026, 11, 5),
+        # Recorded while No. 70 suspended No. 57; the suspension lapsed on 2026-11-10.
+        "lic": "not_required",
+        "docs": BASIC,
+    },
+    {
+        "ref": "DEMO-062",
+        "title": "Dy-NdFeB magnets on a general licence for an end user on MOFCOM's Watch List",
+        "exporter": MAGNET,
+        "sources": [
+            _ndpr(),
+            source("Dy", "Dy", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN),
+        ],
+        "form": "magnet",
+        "el": {"Nd": 28, "Pr": 7, "Dy": 3},
+        "hs": "8505111000",
+        "qty": 900,
+        "dest": "JP",
+        "use": "automotive",
+        "eu": "SUBARU Corporation",
+        "eu_country": "JP",
+        "ship": D(2027, 1, 21),
+        "lic": "granted",
+        "general": True,
+        "lic_no": "MOFCOM-GL-2026-0301",
+        "applied": D(2026, 3, 2),
+        "valid": D(2027, 6, 30),
+        "docs": BASIC + "+licence",
+    },
+    {
+        "ref": "DEMO-063",
+        "title": "NdPr magnets for a buyer whose UEL suspension lapsed on 2026-11-10",
+        "buyer": "Skydio, Inc.",
+        "buyer_country": "US",
+        "exporter": MAGNET_BT,
+        "sources": [_ndpr(HEFA)],
+        "form": "magnet",
+        "el": {"Nd": 30, "Pr": 7},
+        "hs": "8505111000",
+        "qty": 400,
+        "dest": "US",
+        "use": "industrial",
+        "eu": "Skydio, Inc.",
+        "ship": D(2027, 1, 26),
+        "lic": "not_required",
+        "docs": BASIC,
+    },
+    {
+        "ref": "DEMO-064",
+        "title": "Tb oxide, licence granted, end-user certificate expiring before long",
+        "exporter": GANZHOU,
+        "sources": [source("Tb", "Tb", GANZHOU, ore="ionic", year=2026, evidence=ORIGIN)],
+        "form": "oxide",
+        "el": {"Tb": 99.99},
+        "hs": "2846901993",
+        "qty": 60,
+        "dest": "KR",
+        "use": "industrial",
+        "eu": "Changwon Motor Parts Co.",
+        "ship": D(2026, 12, 16),
+        "lic": "granted",
+        "lic_no": "MOFCOM-DU-2026-046118",
+        "applied": D(2026, 8, 10),
+        "valid": D(2027, 8, 9),
+        "docs": FULL + "+licence",
+        "expiring": ["end_user_certificate"],
+        "owner": "officer",
+    },
 ]
 
 EXPIRED_ON = D(2026, 10, 31)
 VALID_UNTIL = D(2027, 12, 31)
+EXPIRING_IN = dt.timedelta(days=20)  # inside the reminder window (notifications, 30 days)

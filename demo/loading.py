@@ -1,6 +1,8 @@
-"""Loading the demo: users, the registry demo, the cases (through the services), and one
-pending reference change. Idempotent: users are matched by username, cases by reference
-(an existing case is left alone), the reference change by the entry it adds.
+"""Loading the demo: users, the registry demo, a reported quota allocation and the licence
+records (recorded through the services, as staff and officers would), the cases (through
+the services), and one pending reference change. Idempotent: users are matched by
+username, licences by number, cases by reference (an existing case is left alone), the
+allocation by batch, group, kind and category, the reference change by the entry it adds.
 """
 
 from __future__ import annotations
@@ -14,16 +16,40 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
-from demo.cases import BASIC, CASES, EXPIRED_ON, FULL, USERS, VALID_UNTIL
+from demo.cases import (
+    BASIC,
+    CASES,
+    EXPIRED_ON,
+    EXPIRING_IN,
+    FULL,
+    LICENCES,
+    USERS,
+    VALID_UNTIL,
+)
 from demo.registry import demo_uscc, load_registry_demo
-from method.choices import GENERAL_LICENCE_DOCUMENTS, INDIVIDUAL_LICENCE_DOCUMENTS
+from method.choices import (
+    GENERAL_LICENCE_DOCUMENTS,
+    INDIVIDUAL_LICENCE_DOCUMENTS,
+    SHIPMENT_DOCUMENTS,
+)
+from registry.choices import QuotaCategory, QuotaConfidence, QuotaKind
 from registry.loading import load_reference_data
-from registry.models import Element, Producer, WatchList, WatchListEntry
+from registry.models import (
+    Element,
+    Producer,
+    ProducerGroup,
+    QuotaCycle,
+    TechnologyItem,
+    WatchList,
+    WatchListEntry,
+)
 from registry.services import watch_list_entry_upsert
+from registry.services.quotas import quota_allocation_set, quota_batch_issue
 from shipments.choices import DocumentType, ImportState
 from shipments.importing import IMPORT_COLUMNS
-from shipments.models import HEADLINE_ROLES, Case, ImportJob
+from shipments.models import HEADLINE_ROLES, Case, ImportJob, Licence
 from shipments.services import (
     case_create,
     case_document_add,
@@ -32,6 +58,7 @@ from shipments.services import (
     import_job_confirm,
     import_job_create,
 )
+from shipments.services.licences import licence_create
 
 __all__ = ["BASIC", "FULL", "DemoReport", "demo_load"]
 
@@ -49,13 +76,16 @@ def demo_load() -> DemoReport:
     if not Element.objects.exists():
         load_reference_data()
     load_registry_demo()
+    reported_allocation_load(staff=users["staff"])
+    licences = licences_load(officer=users["officer"])
     created = 0
     for i, spec in enumerate(CASES):
         if Case.objects.filter(reference=spec["ref"]).exists():
             continue
-        owner = users["officer"] if i % 3 else users["officer2"]
+        default = users["officer"] if i % 3 else users["officer2"]
+        owner = users[spec["owner"]] if "owner" in spec else default
         with transaction.atomic():
-            case_load(spec=spec, owner=owner, users=users, index=i)
+            case_load(spec=spec, owner=owner, users=users, index=i, licences=licences)
         created += 1
     reference_change_load(staff=users["staff"])
     imports_load(officer=users["officer"])
@@ -83,6 +113,71 @@ def users_load() -> dict:
     return users
 
 
+# A figure staff record for the unpublished 2026 cycle, as reported in the trade press: so
+# that China Northern sources are judged on it ("volumes reported, not official"), while
+# China Rare Earth Group sources still fall back to the latest published cycle.
+REPORTED_ALLOCATION = {
+    "year": 2026,
+    "group": "china-northern",
+    "kind": QuotaKind.SMELTING,
+    "category": QuotaCategory.LIGHT,
+    "tonnes": Decimal("140000"),
+}
+REPORTED_NOTE = (
+    "Demo figure, invented: a 2026 light smelting allocation for China Northern as the "
+    "trade press might report it. Not a published or real volume."
+)
+
+
+def reported_allocation_load(*, staff) -> None:
+    """Staff record the reported allocation through the quota services (batch 1 of the
+    unpublished cycle, confidence "reported"); done before the cases, so they are assessed
+    on it. Nothing happens when the cycle or the group is missing or it is recorded."""
+    spec = REPORTED_ALLOCATION
+    cycle = QuotaCycle.objects.filter(year=spec["year"]).first()
+    group = ProducerGroup.objects.filter(key=spec["group"]).first()
+    if cycle is None or group is None or cycle.published:
+        return
+    batch = cycle.batches.filter(number=1).first() or quota_batch_issue(
+        cycle=cycle,
+        number=1,
+        actor=staff,
+        confidence=QuotaConfidence.REPORTED,
+        notes=REPORTED_NOTE,
+    )
+    if batch.allocations.filter(group=group, kind=spec["kind"], category=spec["category"]).exists():
+        return
+    quota_allocation_set(
+        batch=batch,
+        group=group,
+        kind=spec["kind"],
+        category=spec["category"],
+        tonnes=spec["tonnes"],
+        actor=staff,
+        confidence=QuotaConfidence.REPORTED,
+        source=REPORTED_NOTE,
+    )
+
+
+def licences_load(*, officer) -> dict[str, Licence]:
+    """The book's licence records (demo/cases.py LICENCES) by number, recorded through
+    licence_create; an existing number is left alone. A holder in the registry brings
+    its USCC."""
+    out = {}
+    for spec in LICENCES:
+        licence = Licence.objects.filter(number=spec["number"]).first()
+        if licence is None:
+            holder = _registry(spec["holder"])
+            fields = {
+                **spec,
+                "quantity_kg": Decimal(spec["quantity_kg"]),
+                "holder_uscc": holder.uscc if holder else "",
+            }
+            licence = licence_create(actor=officer, **fields)
+        out[licence.number] = licence
+    return out
+
+
 def reference_change_load(*, staff) -> None:
     """One watch-list update made through the service, as staff would: it records a
     reference change, re-scores only the case whose end user matches, and (the band
@@ -104,8 +199,20 @@ def reference_change_load(*, staff) -> None:
     )
 
 
-def case_load(*, spec: dict, owner, users: dict, index: int) -> Case:
+def case_load(*, spec: dict, owner, users: dict, index: int, licences: dict) -> Case:
     """One demo case from its spec (demo/cases.py), through the shipments services."""
+    record = licences[spec["licence"]] if "licence" in spec else None
+    if record is not None:
+        # The register shows the case's own licence columns: copied from the record.
+        spec = {
+            **spec,
+            "lic": record.status,
+            "lic_no": record.number,
+            "applied": record.applied_on,
+            "valid": record.valid_until,
+            "general": record.pathway == "general",
+        }
+    tech = TechnologyItem.objects.get(key=spec["tech"]) if "tech" in spec else None
     parties = case_parties(spec)
     headline = {p["role"]: p["name"] for p in parties if p["role"] in HEADLINE_ROLES}
     case = case_create(
@@ -130,6 +237,8 @@ def case_load(*, spec: dict, owner, users: dict, index: int) -> Case:
         licence_applied_on=spec.get("applied"),
         licence_valid_until=spec.get("valid"),
         general_licence=spec.get("general", False),
+        licence_record=record,
+        technology_item=tech,
         owner=owner,
     )
     watchers = [users["viewer"]] if index % 2 else []
@@ -139,6 +248,10 @@ def case_load(*, spec: dict, owner, users: dict, index: int) -> Case:
         case_watchers_set(case=case, actor=owner, watchers=watchers)
     for doc_type in _doc_types(spec["docs"]):
         expired = doc_type in spec.get("expired", ())
+        expires_on = EXPIRED_ON if expired else _expiry(doc_type, spec)
+        if doc_type in spec.get("expiring", ()):
+            # Relative to the day of loading, so the reminder task always has it to send.
+            expires_on = timezone.localdate() + EXPIRING_IN
         case_document_add(
             case=case,
             actor=owner,
@@ -148,7 +261,7 @@ def case_load(*, spec: dict, owner, users: dict, index: int) -> Case:
                 name=f"{spec['ref'].lower()}-{doc_type}.txt",
             ),
             status="verified" if not expired else "provided",
-            expires_on=EXPIRED_ON if expired else _expiry(doc_type, spec),
+            expires_on=expires_on,
             note="Demo document.",
         )
     for status, reason in spec.get("status", ()):
@@ -229,8 +342,12 @@ def _doc_types(docs) -> list[str]:
     if isinstance(docs, list):
         return docs
     base, _, extra = docs.partition("+")
-    # The method's own lists: the full individual-licence file, or the basic three.
+    # The method's own lists: the individual licence application file (FULL) or a general
+    # licence's documents (BASIC), each with the shipment file (contract, commercial
+    # invoice, packing list), which every shipment needs to leave; the end-user
+    # certificate a licensed shipment needs is in both, the licence copy is "+licence".
     types = list(INDIVIDUAL_LICENCE_DOCUMENTS if base == FULL else GENERAL_LICENCE_DOCUMENTS)
+    types.extend(doc for doc in SHIPMENT_DOCUMENTS if doc not in types)
     if extra == "licence":
         types.append(DocumentType.LICENCE)
     return types

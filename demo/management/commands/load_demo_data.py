@@ -1,4 +1,4 @@
-"""`manage.py load_demo_data`: demo users and ~40 realistic shipment cases (demo/loading.py).
+"""`manage.py load_demo_data`: demo users and 64 realistic shipment cases (demo/loading.py).
 
 Run `load_reference_data` first (it is run here when the elements are missing).
 """
@@ -10,7 +10,7 @@ from demo.loading import demo_load
 
 
 class Command(BaseCommand):
-    help = "Create demo users (password = username + '-demo') and ~40 demo shipment cases."
+    help = "Create demo users (password = username + '-demo') and 64 demo shipment cases."
 
     def handle(self, *args, **options) -> None:
         if not settings.LODESTONE_DEMO_DATA_ALLOWED:
