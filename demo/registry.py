@@ -32,12 +32,10 @@ from registry.loading import REPORTED_LIST_LABEL
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
-    Measure,
     Producer,
     ProducerGroup,
     QuotaCycle,
     QuotaUtilisation,
-    TechnologyItem,
     WatchList,
     WatchListEntry,
 )
@@ -195,7 +193,6 @@ def load_registry_demo() -> dict[str, int]:
     )
     _utilisation()
     _watch_list()
-    _technology_items()
     return {
         "producers": Producer.objects.filter(is_demo=True).count(),
         "list_versions": ApprovedListVersion.objects.filter(is_demo=True).count(),
@@ -274,40 +271,3 @@ DEMO_WATCH_ENTRIES = [
     ("Caspian Bridge Logistics FZE", ["Caspian Bridge Logistics"], "AE",
      WatchEntryStatus.ACTIVE, None),
 ]  # fmt: skip
-
-
-# The technology catalogue items the demo's technology cases are classified under: (key,
-# measure key, class, control code, title). The reference loader does not create them on
-# this branch yet; another branch adds them from registry/data/measures.yaml with these keys.
-DEMO_TECHNOLOGY_ITEMS = [
-    ("ndfeb-magnet-preparation", "tech-catalogue-2023", "prohibited", "",
-     "Preparation technology for samarium-cobalt, NdFeB and cerium magnets"),
-    ("re-mining-beneficiation-smelting", "tech-catalogue-2023", "restricted", "",
-     "Rare earth mining, beneficiation and smelting technology"),
-    ("1e902-a", "mofcom-2025-62", "dual_use", "1E902.a",
-     "Technologies and carriers for rare earth mining, separation, metal smelting, magnet "
-     "manufacturing and recycling"),
-]  # fmt: skip
-
-
-def _technology_items() -> None:
-    """Create the items by key; the class, code and measure follow the catalogue, while a
-    title and source the reference loader wrote are kept (create_defaults only)."""
-    measures = {
-        m.key: m for m in Measure.objects.filter(key__in={r[1] for r in DEMO_TECHNOLOGY_ITEMS})
-    }
-    for key, measure_key, klass, code, title in DEMO_TECHNOLOGY_ITEMS:
-        if measure_key not in measures:
-            continue
-        TechnologyItem.objects.update_or_create(
-            key=key,
-            defaults={"klass": klass, "control_code": code, "measure": measures[measure_key]},
-            create_defaults={
-                "klass": klass,
-                "control_code": code,
-                "measure": measures[measure_key],
-                "title": title,
-                "confidence": Confidence.CONFIRMED,
-                "source": "registry/data/measures.yaml scope (created by the demo loader).",
-            },
-        )

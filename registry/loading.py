@@ -323,7 +323,7 @@ def _load_technology_items(c: Counter) -> None:
     catalogue = data[TECHNOLOGY_CATALOGUE]
     for klass in ("prohibited", "restricted"):
         for title in catalogue["scope"].get(klass) or []:
-            rows.append((TECHNOLOGY_CATALOGUE, slugify(title)[:60], title, klass, ""))
+            rows.append((TECHNOLOGY_CATALOGUE, slugify(title)[:60].rstrip("-"), title, klass, ""))
     for key, items in TECHNOLOGY_DUAL_USE.items():
         for code, title in items:
             rows.append((key, slugify(code), title, "dual_use", code))
