@@ -343,12 +343,47 @@ class DocumentUploadSerializer(serializers.ModelSerializer):
 # --- assessments ---------------------------------------------------------------------------
 
 
+# The structured fields of an evidence item (method.result.Evidence); '' where they do not
+# apply, and on snapshots older than method 2026.12-2.
+EVIDENCE_DETAIL_FIELDS = {
+    "instrument": "The instrument's number and title.",
+    "layer": "The control layer(s) it acts in.",
+    "window": "When it is in force.",
+    "suspension": "Any suspension and the instrument that suspended it, or its lapse.",
+    "matched": "How it matched: elements and form, the HS line, the classification, or "
+    "the screening route and corroboration.",
+    "control_code": "The control code, e.g. 1E902.a.",
+    "data_version": "The data version: measure key, list version, quota cycle and batches, "
+    "watch-list notice.",
+    "confidence": "confirmed, derived, reported, unverified ...",
+}
+
+
 class EvidenceSerializer(serializers.Serializer):
     kind = serializers.CharField(
-        help_text="measure, list_version, quota_cycle, watch_entry, calendar, document, producer"
+        help_text="measure, list_version, quota_cycle, watch_entry, calendar, document, "
+        "producer, hs_code, destination, licence"
     )
     ref_id = serializers.CharField(allow_blank=True)
     label = serializers.CharField(allow_blank=True)
+    instrument = serializers.CharField(
+        allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["instrument"]
+    )
+    layer = serializers.CharField(allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["layer"])
+    window = serializers.CharField(allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["window"])
+    suspension = serializers.CharField(
+        allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["suspension"]
+    )
+    matched = serializers.CharField(allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["matched"])
+    control_code = serializers.CharField(
+        allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["control_code"]
+    )
+    data_version = serializers.CharField(
+        allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["data_version"]
+    )
+    confidence = serializers.CharField(
+        allow_blank=True, help_text=EVIDENCE_DETAIL_FIELDS["confidence"]
+    )
 
 
 class FactorSerializer(serializers.Serializer):
@@ -357,6 +392,10 @@ class FactorSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     evidence = EvidenceSerializer(many=True)
     next_steps = serializers.ListField(child=serializers.CharField())
+    caveat = serializers.CharField(
+        allow_blank=True,
+        help_text="A system-wide caveat behind the severity (not added up with other doubts).",
+    )
 
 
 def _factor(raw: dict) -> dict:
@@ -371,11 +410,13 @@ def _factor(raw: dict) -> dict:
                 "kind": str(e.get("kind", "")),
                 "ref_id": str(e.get("ref_id", "")),
                 "label": str(e.get("label", "")),
+                **{name: str(e.get(name, "")) for name in EVIDENCE_DETAIL_FIELDS},
             }
             for e in evidence
             if isinstance(e, dict)
         ],
         "next_steps": [str(step) for step in raw.get("next_steps") or []],
+        "caveat": str(raw.get("caveat", "")),
     }
 
 

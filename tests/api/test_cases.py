@@ -313,6 +313,17 @@ def test_the_latest_assessment_shows_every_factor_with_its_evidence(case, viewer
     }
     evidence = [e for f in data["factors"] for e in f["evidence"]]
     assert any(e["kind"] == "measure" for e in evidence)
+    # The evidence is complete: the structured fields the snapshot stores, as stored.
+    stored = [e for f in case.latest_assessment.factors for e in f["evidence"]]
+    measure = next(e for e in evidence if e["kind"] == "measure")
+    assert measure["instrument"]
+    assert measure["layer"]
+    assert measure["window"]
+    assert [
+        {k: e[k] for k in ("kind", "instrument", "matched", "data_version")} for e in evidence
+    ] == [
+        {k: e.get(k, "") for k in ("kind", "instrument", "matched", "data_version")} for e in stored
+    ]
 
 
 def test_reassessing_needs_the_add_assessment_permission(case, officer_api, viewer_api, staff_api):

@@ -36,7 +36,7 @@ def _bands_and_the_book(first) -> None:
             "band", flat=True
         )
     )
-    assert book == {"low": 9, "medium": 24, "high": 24, "critical": 7}
+    assert book == {"low": 9, "medium": 23, "high": 24, "critical": 8}
 
 
 def _magnet_from_a_maker_with_evidenced_sources_is_not_high_on_eligibility() -> None:
@@ -146,14 +146,10 @@ def _a_lapsed_uel_suspension_is_found() -> None:
     end_use = _factor(Case.objects.get(reference="DEMO-063"), "end_use")
     found = "The buyer 'Skydio, Inc.' matches 'Skydio, Inc.' on the Unreliable Entity List"
     assert found in end_use["reason"]
-    # The entry is suspended until 2026-11-10 (uel-2025-04-04). Once the watch index passes
-    # that date to the method the suspension reads as lapsed and the trade ban bites
-    # (critical); until then the entry reads as suspended: review (medium).
-    if "suspension lapsed on 2026-11-10 - verify" in end_use["reason"]:
-        assert end_use["severity"] == "critical"
-    else:
-        assert end_use["severity"] == "medium"
-        assert "measures suspended" in end_use["reason"]
+    # The entry was suspended until 2026-11-10 (uel-2025-04-04): the suspension has lapsed
+    # with no recorded extension, so the trade ban bites again, and the reason says verify.
+    assert "suspension lapsed on 2026-11-10 - verify" in end_use["reason"]
+    assert end_use["severity"] == "critical"
 
 
 def _quota_of_the_unpublished_cycle() -> None:
@@ -166,7 +162,7 @@ def _quota_of_the_unpublished_cycle() -> None:
     creg = _factor(Case.objects.get(reference="DEMO-002"), "quota_headroom")
     assert creg["severity"] == "medium"
     assert creg["caveat"] == "2026 quota volumes are unpublished"
-    assert "judged on 2024 batch 1 allocations" in creg["reason"]
+    assert "judged on 2023 (full year, batches 1-3) allocations" in creg["reason"]
 
 
 def _an_overdue_decision_is_medium() -> None:
