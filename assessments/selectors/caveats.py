@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models.functions import ExtractYear
+from django.db.models import Max
 
 from assessments.selectors.case_rows import WORKING_STATUSES
 from registry.models import QuotaCycle
@@ -19,15 +19,13 @@ def unpublished_caveat(year: int) -> str:
 
 
 def system_caveats(today: dt.date) -> list[str]:
-    """One caveat per quota year that open cases are judged in and that has no published
-    cycle: those cases fall back on the latest full published year."""
-    years = {today.year}
-    years.update(
-        Case.objects.filter(status__in=WORKING_STATUSES, planned_ship_date__gt=today)
-        .annotate(year=ExtractYear("planned_ship_date"))
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    """One caveat per quota year from this one to the furthest open case's ship date that
+    has no published cycle: those cases fall back on the latest full published year. (One
+    aggregate, not a distinct over the cases: the banner is on every page.)"""
+    last = Case.objects.filter(status__in=WORKING_STATUSES, planned_ship_date__gt=today).aggregate(
+        last=Max("planned_ship_date")
+    )["last"]
+    years = set(range(today.year, (last.year if last else today.year) + 1))
     published = set(
         QuotaCycle.objects.filter(year__in=years, published=True).values_list("year", flat=True)
     )
