@@ -27,3 +27,40 @@ band_worsened: Port[int] = Port(
     provided_by="notifications",
     doc="Write the alert rows for snapshots whose band worsened (worsened=); returns rows.",
 )
+
+
+# What other systems hear about (webhooks) and what reopened dispositions tell people.
+CASE_EVENTS = (
+    "case.band_changed",  # data: old_band, new_band, raw_band, score, assessment_id, trigger
+    "case.verdict_changed",  # data: old_verdict, new_verdict, verdict_text, assessment_id
+    "disposition.created",  # data: the disposition (see below)
+    "disposition.approved",
+    "disposition.rejected",
+    "disposition.revoked",
+    "disposition.reopened",  # data also: why
+    "disposition.lapsed",
+)
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One thing that happened to a case, for the listeners (webhooks, alerts).
+
+    `data` is plain JSON. Disposition events carry: disposition_id, kind, status, target
+    (factor or "role: party name / entry"), author, approver, expires_on, reason, and for
+    disposition.reopened/lapsed `why`; `people` are the user ids to alert by e-mail
+    (owner, watchers, approver) for reopened/lapsed."""
+
+    event: str
+    case_id: int
+    data: dict
+    actor_id: int | None = None
+    people: tuple[int, ...] = ()
+
+
+case_events: Port[int] = Port(
+    "assessments.case_events",
+    provided_by="notifications",
+    doc="Record case events (events=[CaseEvent, ...]) for webhooks and alerts, inside the "
+    "caller's transaction; returns the rows written.",
+)

@@ -138,6 +138,36 @@ FACTORS = (
     "end_use",
 )
 
+# An officer's decision the method reads (DOMAIN, "Decisions that last and reopen"):
+#   false_positive   a screening hit is not the listed party: the hit stops counting
+#   confirmed_match  a screening hit is the listed party: it counts as a strong match
+#   risk_accepted    a factor's risk is accepted at its severity: it weighs as low
+DISPOSITION_KINDS = ("false_positive", "confirmed_match", "risk_accepted")
+SCREENING_DISPOSITIONS = ("false_positive", "confirmed_match")
+# What became of a disposition in one assessment.
+#   applied   it is in force and the method used it
+#   reopened  what it rested on changed materially (the reason says what): not applied
+#   lapsed    its expiry has come: not applied
+#   idle      in force, but nothing it covers is in this assessment (the hit is gone)
+DISPOSITION_OUTCOMES = ("applied", "reopened", "lapsed", "idle")
+# The case's one-line verdict, worst first.
+VERDICTS = ("do_not_ship", "hold", "can_ship_if", "clear")
+VERDICT_LABELS: dict[str, str] = {
+    "do_not_ship": "Do not ship",
+    "hold": "Hold",
+    "can_ship_if": "Can ship if",
+    "clear": "Clear to ship",
+}
+# Who must act on a next step.
+ACTORS = ("owner", "exporter", "supplier", "buyer", "compliance_lead")
+ACTOR_LABELS: dict[str, str] = {
+    "owner": "case owner",
+    "exporter": "exporter",
+    "supplier": "supplier",
+    "buyer": "buyer",
+    "compliance_lead": "compliance lead",
+}
+
 Severity = Literal["none", "low", "medium", "high", "critical"]
 Band = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("none", "low", "medium", "high", "critical")

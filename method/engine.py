@@ -32,7 +32,7 @@ from method.factors.licence import decision_due
 from method.inputs import AssessmentInputs
 from method.result import AssessmentResult, FactorResult
 
-METHOD_VERSION = "2026.12-2"
+METHOD_VERSION = "2026.12-3"
 
 FACTOR_FUNCTIONS: tuple[Callable[[Context], FactorResult], ...] = (
     product_scope,
@@ -97,10 +97,13 @@ def assess(inputs: AssessmentInputs, *, inputs_hash: str | None = None) -> Asses
     ctx = build_context(inputs)
     factors = _ordered(tuple(function(ctx) for function in FACTOR_FUNCTIONS))
     band = band_for(factors)
+    score = score_for(band, factors)
     due = decision_due(ctx)
     return AssessmentResult(
         band=band,
-        score=score_for(band, factors),
+        score=score,
+        raw_band=band,
+        raw_score=score,
         factors=factors,
         method_version=METHOD_VERSION,
         licence_required=ctx.licence_required,

@@ -19,10 +19,12 @@ from method.choices import (
     ALLOCATION_KINDS,
     DESTINATION_SCOPES,
     DESTINATION_SEVERITIES,
+    DISPOSITION_KINDS,
     DOCUMENT_STATUSES,
     ELEMENT_FAMILIES,
     ELEMENT_QUOTA_CATEGORIES,
     END_USES,
+    FACTORS,
     LAYERS,
     LICENCE_PATHWAYS,
     LICENCE_STATUSES,
@@ -32,6 +34,8 @@ from method.choices import (
     PRODUCER_LIST_STATUSES,
     PRODUCT_FORMS,
     QUOTA_CONFIDENCES,
+    SCREENING_DISPOSITIONS,
+    SEVERITIES,
     SOURCE_EVIDENCE,
     TECHNOLOGY_CLASSES,
     WATCH_EFFECTS,
@@ -363,6 +367,40 @@ class WatchEntryFacts(PlainMixin):
 
 
 @dataclass(frozen=True, slots=True)
+class DispositionFacts(PlainMixin):
+    """An approved, unrevoked disposition on the case (DOMAIN, "Decisions that last and
+    reopen"). Pending, rejected, revoked and reopened ones are not inputs.
+
+    `basis` is the fingerprint of what it rested on when it was made, as sorted (part,
+    digest) pairs (`method.dispositions.hit_basis` / `factor_basis`); a part whose digest
+    differs now reopens it, and the reason names the part."""
+
+    id: int
+    kind: str  # DISPOSITION_KINDS
+    author: str
+    approver: str
+    decided_on: dt.date  # the day it was approved
+    expires_on: dt.date | None = None  # lapses on this day (in force while today < it)
+    reason: str = ""
+    factor: str = ""  # risk_accepted: the factor
+    accepted_severity: str = ""  # risk_accepted: the factor's severity when accepted
+    entry_id: int | None = None  # screening: the party-list entry
+    party_role: str = ""  # screening: the party's role ...
+    party_name: str = ""  # ... and name, as screened
+    basis: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        one_of(self.kind, DISPOSITION_KINDS, "disposition kind")
+        if self.kind in SCREENING_DISPOSITIONS:
+            if self.entry_id is None or not self.party_role:
+                raise ValueError("a screening disposition needs entry_id and party_role")
+            one_of(self.party_role, PARTY_ROLES, "disposition party_role")
+        else:
+            one_of(self.factor, FACTORS, "disposition factor")
+            one_of(self.accepted_severity, SEVERITIES, "disposition accepted_severity")
+
+
+@dataclass(frozen=True, slots=True)
 class MethodSettings(PlainMixin):
     strong_match: float = 92.0
     weak_match: float = 80.0
@@ -388,6 +426,8 @@ class AssessmentInputs(PlainMixin):
     destination_restrictions: tuple[DestinationFacts, ...] = ()  # for the case's destination
     watch_candidates: tuple[WatchEntryFacts, ...] = ()
     settings: MethodSettings = field(default_factory=MethodSettings)
+    # Approved dispositions in force on the case (their entries are in watch_candidates).
+    dispositions: tuple[DispositionFacts, ...] = ()
 
     def quota_for(self, holder_key: str) -> QuotaFacts | None:
         return next((quota for quota in self.quotas if quota.holder_key == holder_key), None)

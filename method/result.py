@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from method._codec import PlainMixin
 from method.choices import (
+    ACTORS,
     BANDS,
+    DISPOSITION_OUTCOMES,
     FACTORS,
     SEVERITIES,
     SEVERITY_RANK,
+    VERDICTS,
     Band,
     Severity,
     one_of,
@@ -48,14 +51,49 @@ class FactorResult(PlainMixin):
     # A system-wide caveat (e.g. "2026 quota volumes unpublished") behind this severity:
     # shown once, and it does not add up with other doubts (DOMAIN, second edition).
     caveat: str = ""
+    # Where an approved disposition decided this factor: its severity without dispositions
+    # ('' = the same as `severity`).
+    raw_severity: str = ""
 
     def __post_init__(self) -> None:
         one_of(self.factor, FACTORS, "factor")
         one_of(self.severity, SEVERITIES, "severity")
+        if self.raw_severity:
+            one_of(self.raw_severity, SEVERITIES, "raw_severity")
+
+    @property
+    def raw(self) -> str:
+        return self.raw_severity or self.severity
 
     @property
     def rank(self) -> int:
         return SEVERITY_RANK[self.severity]
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep(PlainMixin):
+    """One thing to do, merged across the factors: who must act and by when."""
+
+    text: str
+    who: str  # ACTORS
+    factor: str  # the factor it comes from (the worst, where several ask for it)
+    by: dt.date | None = None  # the ship date, or earlier (a licence application's latest day)
+
+    def __post_init__(self) -> None:
+        one_of(self.who, ACTORS, "next step who")
+        one_of(self.factor, FACTORS, "next step factor")
+
+
+@dataclass(frozen=True, slots=True)
+class DispositionOutcome(PlainMixin):
+    """What one disposition on the case did in this assessment."""
+
+    id: int
+    outcome: str  # DISPOSITION_OUTCOMES
+    why: str = ""  # for reopened/lapsed: what changed, in a sentence
+
+    def __post_init__(self) -> None:
+        one_of(self.outcome, DISPOSITION_OUTCOMES, "disposition outcome")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +110,20 @@ class AssessmentResult(PlainMixin):
     # notice (the range is decision_due .. decision_due_latest).
     decision_due_latest: dt.date | None = None
     caveats: tuple[str, ...] = ()  # system-wide caveats, shown once (banner, dashboard)
+    # The band and score without any disposition (DOMAIN: "the raw band ... is always shown
+    # beside the decided one"); equal to band/score when no disposition applied.
+    raw_band: Band = "low"
+    raw_score: int = 0
+    verdict: str = "clear"  # VERDICTS
+    # "Do not ship: ...", "Hold until ...", "Can ship if ...", "Clear to ship"
+    verdict_text: str = ""
+    next_steps: tuple[NextStep, ...] = ()  # merged, ordered, free of contradictions
+    dispositions: tuple[DispositionOutcome, ...] = ()
 
     def __post_init__(self) -> None:
         one_of(self.band, BANDS, "band")
+        one_of(self.raw_band, BANDS, "raw_band")
+        one_of(self.verdict, VERDICTS, "verdict")
         if not 0 <= self.score <= 100:
             raise ValueError(f"score must be within 0-100; got {self.score}")
 

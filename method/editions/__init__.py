@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from method import AssessmentInputs, assess
-from method.editions import e2026_11, e2026_12
+from method.editions import e2026_11, e2026_12, e2026_12_2
 from method.engine import METHOD_VERSION
 
 Edition = tuple[Any, Callable[..., Any]]
@@ -24,6 +24,9 @@ _FROZEN: dict[str, Edition] = {
     "2026.11-2": (e2026_11.AssessmentInputs, e2026_11.assess),
     # The second edition's first half (parties and supply chain, issue 12).
     "2026.12-1": (e2026_12.AssessmentInputs, e2026_12.assess),
+    # The second half (time, party lists with effects, technology, licence records,
+    # structured evidence: issue 13).
+    "2026.12-2": (e2026_12_2.AssessmentInputs, e2026_12_2.assess),
 }
 
 
