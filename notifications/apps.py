@@ -10,3 +10,8 @@ class NotificationsConfig(AppConfig):
         from notifications.services import band_worsened_queue
 
         band_worsened.provide(band_worsened_queue)
+
+        from assessments.ports import case_events
+        from notifications.services.events import case_events_record
+
+        case_events.provide(case_events_record)
