@@ -9,17 +9,10 @@ from django.urls import NoReverseMatch, reverse
 
 from assessments.models import Assessment
 from assessments.selectors import FactorChange, assessment_diff
+from method.choices import FACTOR_LABELS
 from method.factors.documents import document_checklist
 from method.inputs import AssessmentInputs
 
-FACTOR_LABELS = {
-    "product_scope": "Product scope",
-    "producer_eligibility": "Producer eligibility",
-    "quota_headroom": "Quota headroom",
-    "licence": "Licence",
-    "documents": "Documents",
-    "end_use": "End use",
-}
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "none": 4}
 # Evidence kind -> the registry page that shows it (each takes the row's pk).
 EVIDENCE_URLS = {

@@ -167,6 +167,14 @@ ACTOR_LABELS: dict[str, str] = {
     "buyer": "buyer",
     "compliance_lead": "compliance lead",
 }
+FACTOR_LABELS: dict[str, str] = {
+    "product_scope": "Product scope",
+    "producer_eligibility": "Producer eligibility",
+    "quota_headroom": "Quota headroom",
+    "licence": "Licence",
+    "documents": "Documents",
+    "end_use": "End use",
+}
 
 Severity = Literal["none", "low", "medium", "high", "critical"]
 Band = Literal["low", "medium", "high", "critical"]

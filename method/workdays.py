@@ -81,6 +81,23 @@ def add_working_days_latest(start: dt.date, n: int, calendar: CalendarFacts) -> 
     return day
 
 
+def latest_start_for(end: dt.date, n: int, calendar: CalendarFacts) -> dt.date:
+    """The last day to start an n-working-day count that ends before `end` on the
+    pessimistic calendar (statutory days of years without a notice taken off): the last
+    day to file a licence application so that its decision can come before the ship date."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    statutory = _statutory(calendar)
+    # Count back n working days before `end`: the n-th of them is the first working day
+    # the count must include, so the application goes in the day before it.
+    day, counted = end, 0
+    while counted < n:
+        day -= _ONE_DAY
+        if day not in statutory and is_working_day(day, calendar):
+            counted += 1
+    return day - _ONE_DAY
+
+
 def _unknown_years(first: dt.date, last: dt.date, calendar: CalendarFacts) -> tuple[int, ...]:
     known = set(calendar.known_years)
     return tuple(year for year in range(first.year, last.year + 1) if year not in known)

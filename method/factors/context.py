@@ -7,15 +7,17 @@ from dataclasses import dataclass
 
 from method.applicability import MeasureStatus, hs_matches, licence_required, measure_statuses
 from method.choices import NON_MATERIAL_FORMS, PARTY_ROLE_LABELS, SEPARATED_FORMS
+from method.dispositions import changed_parts, hit_basis, lapsed, reopen_reason
 from method.inputs import (
     AssessmentInputs,
     CaseFacts,
+    DispositionFacts,
     MeasureFacts,
     PartyFacts,
     SourceFacts,
     WatchEntryFacts,
 )
-from method.result import Evidence, unverified_suffix
+from method.result import DispositionOutcome, Evidence, unverified_suffix
 from method.screening import Match, screen_party
 
 # A notice with no recorded effects takes its list's (watch_lists.yaml `lists[*].effect`).
@@ -75,6 +77,103 @@ def screen(inputs: AssessmentInputs, as_of: dt.date) -> tuple[Hit, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class DecidedHit:
+    """A screening hit an approved disposition decided (cleared or confirmed)."""
+
+    hit: Hit
+    disposition: DispositionFacts
+
+
+def disposition_check(
+    disposition: DispositionFacts, today: dt.date, basis: tuple[tuple[str, str], ...]
+) -> DispositionOutcome | None:
+    """Lapsed or reopened (with why), or None when it is still in force on `basis`."""
+    if lapsed(disposition, today):
+        return DispositionOutcome(
+            disposition.id, "lapsed", f"its expiry date {disposition.expires_on} has come"
+        )
+    parts = changed_parts(disposition.basis, basis)
+    if parts:
+        return DispositionOutcome(disposition.id, "reopened", reopen_reason(parts))
+    return None
+
+
+def _confirmed(hit: Hit) -> Hit:
+    match = Match(
+        hit.match.entry_id,
+        hit.match.matched_name,
+        hit.match.score,
+        "strong",
+        hit.match.route,
+        "confirmed as the listed party by an approved disposition",
+    )
+    return Hit(hit.party, hit.entry, match, hit.state)
+
+
+def screening_decided(
+    inputs: AssessmentInputs, hits: tuple[Hit, ...]
+) -> tuple[tuple[Hit, ...], tuple[DecidedHit, ...], tuple[DispositionOutcome, ...]]:
+    """Apply the approved screening dispositions to the raw hits: a false positive drops
+    its hit, a confirmed match makes it strong. A disposition whose entry or party changed
+    (names, aliases, identifiers, status) reopens and does not apply.
+
+    A confirmed match whose party no longer scores against the entry still binds: the
+    officer decided the party is the listed one (the entry is in the candidates)."""
+    screening = [d for d in inputs.dispositions if d.kind != "risk_accepted"]
+    if not screening:
+        return hits, (), ()
+    by_key = {(hit.entry.id, hit.party.role, hit.party.name): hit for hit in hits}
+    by_role: dict[tuple[int, str], Hit] = {}
+    for hit in hits:
+        by_role.setdefault((hit.entry.id, hit.party.role), hit)
+    entries = {entry.id: entry for entry in inputs.watch_candidates}
+    kept = list(hits)
+    decided: list[DecidedHit] = []
+    outcomes: list[DispositionOutcome] = []
+    for disposition in screening:
+        entry_id = disposition.entry_id or -1
+        hit = by_key.get((entry_id, disposition.party_role, disposition.party_name))
+        # The party renamed: the same role's hit on the entry (its basis then reopens it).
+        hit = hit or by_role.get((entry_id, disposition.party_role))
+        if hit is None:
+            hit = _unscored_hit(inputs, disposition, entries)
+            if hit is None:
+                outcomes.append(DispositionOutcome(disposition.id, "idle"))
+                continue
+            if disposition.kind == "false_positive":
+                outcomes.append(DispositionOutcome(disposition.id, "idle"))
+                continue
+        problem = disposition_check(disposition, inputs.today, hit_basis(hit.entry, hit.party))
+        if problem is not None:
+            outcomes.append(problem)
+            continue
+        if hit in kept:
+            kept.remove(hit)
+        if disposition.kind == "confirmed_match":
+            kept.append(_confirmed(hit))
+        decided.append(DecidedHit(hit, disposition))
+        outcomes.append(DispositionOutcome(disposition.id, "applied"))
+    return tuple(kept), tuple(decided), tuple(outcomes)
+
+
+def _unscored_hit(
+    inputs: AssessmentInputs,
+    disposition: DispositionFacts,
+    entries: dict[int, WatchEntryFacts],
+) -> Hit | None:
+    """The hit a disposition was made on, when screening no longer proposes it: the party
+    (role and name as decided) and the entry must still be there."""
+    entry = entries.get(disposition.entry_id or -1)
+    in_role = inputs.case.parties_in(disposition.party_role)
+    party = next((p for p in in_role if p.name == disposition.party_name), None)
+    party = party or next(iter(in_role), None)
+    if entry is None or party is None:
+        return None
+    match = Match(entry.id, entry.name, 0.0, "weak", "name_score", "no longer scores")
+    return Hit(party, entry, match, entry_state(entry, inputs.as_of))
+
+
+@dataclass(frozen=True, slots=True)
 class TechnologyRoute:
     """What a technology export's classification means on the as-of date."""
 
@@ -100,6 +199,10 @@ class Context:
     quota_basis: QuotaBasis | None  # None: equipment, technology, or no quota element
     hits: tuple[Hit, ...] = ()
     technology: TechnologyRoute | None = None  # technology form only
+    # Hits an approved disposition cleared or confirmed, and what became of every
+    # screening disposition (the raw context has neither).
+    decided_hits: tuple[DecidedHit, ...] = ()
+    screening_outcomes: tuple[DispositionOutcome, ...] = ()
 
     def hits_with(self, effect: str) -> tuple[Hit, ...]:
         return tuple(hit for hit in self.hits if hit.has(effect))
@@ -210,7 +313,8 @@ def _technology(
     return tuple(kept), TechnologyRoute(route, own)
 
 
-def build_context(inputs: AssessmentInputs) -> Context:
+def build_context(inputs: AssessmentInputs, *, decided: bool = True) -> Context:
+    """The shared facts; `decided=False` ignores every disposition (the raw assessment)."""
     statuses = measure_statuses(inputs.measures, inputs.case, inputs.as_of)
     statuses, technology = _technology(inputs.case, statuses)
     required = licence_required(statuses)
@@ -218,13 +322,20 @@ def build_context(inputs: AssessmentInputs) -> Context:
         # Prohibited: no licence path. Restricted: a technology export licence. 1E902: the
         # dual-use licence of No. 62 (its "licence" layer).
         required = technology.route in ("technology_licence", "dual_use_licence")
+    hits = screen(inputs, inputs.as_of)
+    decided_hits: tuple[DecidedHit, ...] = ()
+    outcomes: tuple[DispositionOutcome, ...] = ()
+    if decided:
+        hits, decided_hits, outcomes = screening_decided(inputs, hits)
     return Context(
         inputs=inputs,
         statuses=statuses,
         licence_required=required,
         quota_basis=quota_basis(inputs.case),
-        hits=screen(inputs, inputs.as_of),
+        hits=hits,
         technology=technology,
+        decided_hits=decided_hits,
+        screening_outcomes=outcomes,
     )
 
 

@@ -20,7 +20,12 @@ from method.factors.context import Context, element_list, joined, short_title, s
 from method.inputs import LicenceFacts
 from method.result import Evidence, FactorResult, worst
 from method.screening import normalise_party
-from method.workdays import add_working_days, add_working_days_latest, working_days_between
+from method.workdays import (
+    add_working_days,
+    add_working_days_latest,
+    latest_start_for,
+    working_days_between,
+)
 
 FACTOR = "licence"
 _NEARLY_USED = 0.9
@@ -72,6 +77,18 @@ def decision_due(ctx: Context) -> DecisionDate | None:
     if _deadline_waived(ctx):
         return None
     return decision_range(ctx, licence.applied_on)
+
+
+def file_by(ctx: Context) -> dt.date | None:
+    """The last day to file the licence application so that MOFCOM's 45 working days end
+    before the ship date (None: no licence needed, already filed, or no review deadline)."""
+    licence = ctx.case.licence
+    if not ctx.licence_required or licence.status != "not_applied" or _deadline_waived(ctx):
+        return None
+    if ctx.passed_ship_date is not None or ctx.case.planned_ship_date is None:
+        return None
+    days = ctx.inputs.settings.licence_review_working_days
+    return latest_start_for(ctx.case.planned_ship_date, days, ctx.inputs.calendar)
 
 
 def _calendar_evidence(due: DecisionDate, ctx: Context) -> Evidence:
