@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from assessments.models import Assessment
 from assessments.selectors import FactorChange, assessment_diff
-from method.choices import FACTOR_LABELS
+from method.choices import ACTOR_LABELS, FACTOR_LABELS, PARTY_ROLE_LABELS
 from method.factors.documents import document_checklist
 from method.inputs import AssessmentInputs
 
@@ -64,6 +64,7 @@ class FactorRow:
     evidence: list[EvidenceRow] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
     caveat: str = ""  # a system-wide caveat behind the severity (shown, not added up)
+    raw_severity: str = ""  # where a disposition decided the factor: its severity without
 
 
 def evidence_url(kind: str, ref_id: str) -> str | None:
@@ -86,11 +87,100 @@ def factor_rows(assessment: Assessment) -> list[FactorRow]:
             evidence=[evidence_row(e) for e in f.get("evidence", [])],
             caveat=f.get("caveat", ""),
             next_steps=list(f.get("next_steps", [])),
+            raw_severity=f.get("raw_severity", ""),
         )
         for f in assessment.factors
     ]
     # Stored worst first already; sorting again keeps old snapshots right too.
     return sorted(rows, key=lambda r: SEVERITY_ORDER.get(r.severity, 5))
+
+
+@dataclass
+class StepRow:
+    text: str
+    who: str
+    by: str  # ISO date or ''
+    factor: str
+
+
+@dataclass
+class DecidedRow:
+    """An approved disposition that decided this assessment."""
+
+    disposition_id: int
+    what: str  # "false positive: end user 'X' vs 'Lockheed ...'" / "risk accepted: End use"
+    author: str
+    approver: str
+    expires_on: str
+
+
+@dataclass
+class VerdictView:
+    verdict: str  # do_not_ship | hold | can_ship_if | clear; '' before 2026.12-3
+    text: str
+    band: str
+    raw_band: str
+    steps: list[StepRow]
+    decided: list[DecidedRow]
+    reopened: list[tuple[int, str, str]]  # (disposition id, outcome, why)
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.raw_band) and self.raw_band != self.band
+
+
+_KIND_LABELS = {
+    "false_positive": "false positive",
+    "confirmed_match": "confirmed match",
+    "risk_accepted": "risk accepted",
+}
+
+
+def _decided_what(facts: dict) -> str:
+    kind = _KIND_LABELS.get(facts.get("kind", ""), facts.get("kind", ""))
+    if facts.get("kind") == "risk_accepted":
+        label = FACTOR_LABELS.get(facts.get("factor", ""), facts.get("factor", ""))
+        return f"{kind}: {label} at {facts.get('accepted_severity', '')}"
+    role = PARTY_ROLE_LABELS.get(facts.get("party_role", ""), facts.get("party_role", ""))
+    return f"{kind}: {role} '{facts.get('party_name', '')}'"
+
+
+def verdict_view(assessment: Assessment) -> VerdictView | None:
+    """The verdict line, the merged next steps and who decided what (None for a snapshot
+    made before the method had a verdict, 2026.12-3)."""
+    versions = assessment.versions or {}
+    if "verdict" not in versions:
+        return None
+    steps = [
+        StepRow(
+            s["text"],
+            ACTOR_LABELS.get(s["who"], s["who"]),
+            s.get("by") or "",
+            FACTOR_LABELS.get(s["factor"], s["factor"]),
+        )
+        for s in versions.get("next_steps", [])
+    ]
+    facts = {d["id"]: d for d in (assessment.inputs or {}).get("dispositions", [])}
+    decided, reopened = [], []
+    for outcome in versions.get("dispositions", []):
+        if outcome["outcome"] == "applied" and outcome["id"] in facts:
+            d = facts[outcome["id"]]
+            decided.append(
+                DecidedRow(
+                    d["id"], _decided_what(d), d["author"], d["approver"], d.get("expires_on") or ""
+                )
+            )
+        elif outcome["outcome"] in ("reopened", "lapsed"):
+            reopened.append((outcome["id"], outcome["outcome"], outcome.get("why", "")))
+    return VerdictView(
+        versions["verdict"],
+        versions.get("verdict_text", ""),
+        assessment.band,
+        versions.get("raw_band", assessment.band),
+        steps,
+        decided,
+        reopened,
+    )
 
 
 @dataclass

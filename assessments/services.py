@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from assessments.choices import Trigger
 from assessments.models import Assessment
-from assessments.ports import Worsened, band_worsened
+from assessments.ports import CaseEvent, Worsened, band_worsened, case_events
 from assessments.selectors import (
     ReferenceData,
     assessment_inputs_build_many,
@@ -98,14 +98,15 @@ class _Latest:
     score: int
     inputs_hash: str
     method_version: str
+    verdict: str | None = None  # None for snapshots made before the verdict (2026.12-3)
 
 
 def _latest_rows(cases: Iterable[Case]) -> dict[int, _Latest]:
     ids = [c.latest_assessment_id for c in cases if c.latest_assessment_id]
     rows = Assessment.objects.filter(pk__in=ids).values_list(
-        "pk", "case_id", "band", "score", "inputs_hash", "method_version"
+        "pk", "case_id", "band", "score", "inputs_hash", "method_version", "versions__verdict"
     )
-    return {case_id: _Latest(pk, b, s, h, v) for pk, case_id, b, s, h, v in rows}
+    return {case_id: _Latest(pk, b, s, h, v, verdict) for pk, case_id, b, s, h, v, verdict in rows}
 
 
 def _snapshot(
@@ -139,6 +140,12 @@ def _snapshot(
             "decision_due": data["decision_due"],
             "decision_due_latest": data["decision_due_latest"],
             "caveats": data["caveats"],
+            "raw_band": data["raw_band"],
+            "raw_score": data["raw_score"],
+            "verdict": data["verdict"],
+            "verdict_text": data["verdict_text"],
+            "next_steps": data["next_steps"],
+            "dispositions": data["dispositions"],
         },
         inputs=inputs_dict if inputs_dict is not None else inputs.to_dict(),
         inputs_hash=result.inputs_hash,
@@ -171,6 +178,39 @@ def _timeline(a: Assessment, old: str | None) -> TimelineEvent:
             "reference_change_id": a.reference_change_id,
         },
     )
+
+
+def _change_events(
+    snapshots: list[Assessment], results: list[AssessmentResult], previous: list[_Latest | None]
+) -> list[CaseEvent]:
+    """case.band_changed and case.verdict_changed for the listeners (webhooks), written in
+    the snapshots' transaction. A first assessment, or the first with a verdict, changes
+    nothing."""
+    events: list[CaseEvent] = []
+    for a, result, before in zip(snapshots, results, previous, strict=True):
+        if before is None:
+            continue
+        common = {
+            "assessment_id": a.pk,
+            "trigger": a.trigger,
+            "reference_change_id": a.reference_change_id,
+            "band": result.band,
+            "raw_band": result.raw_band,
+            "score": result.score,
+        }
+        actor = a.actor_id
+        if before.band != result.band:
+            data = {**common, "old_band": before.band, "new_band": result.band}
+            events.append(CaseEvent("case.band_changed", a.case_id, data, actor))
+        if before.verdict is not None and before.verdict != result.verdict:
+            data = {
+                **common,
+                "old_verdict": before.verdict,
+                "new_verdict": result.verdict,
+                "verdict_text": result.verdict_text,
+            }
+            events.append(CaseEvent("case.verdict_changed", a.case_id, data, actor))
+    return events
 
 
 @dataclass
@@ -226,7 +266,9 @@ def assessments_rescore_batch(
         reference = reference or ReferenceData.load()
         built = assessment_inputs_build_many(cases, today, reference=reference)
         snapshots: list[Assessment] = []
+        results: list[AssessmentResult] = []
         olds: list[str | None] = []
+        previous_rows: list[_Latest | None] = []
         for case, (inputs, versions) in zip(cases, built, strict=True):
             # Encode the inputs once: the stored JSON and the hash come from the same dict.
             inputs_dict, inputs_hash = reference.inputs_dict_and_hash(inputs)
@@ -248,14 +290,25 @@ def assessments_rescore_batch(
                     inputs_dict=inputs_dict,
                 )
             )
+            results.append(result)
             olds.append(previous.band if previous else None)
+            previous_rows.append(previous)
         if not snapshots:
             return stats
         bulk_create_json(Assessment, snapshots, ("factors", "versions", "inputs"))
         cases_latest_assessment_set(
             rows=[
-                LatestAssessment(a.case_id, a.pk, a.band, a.score, a.created_at or timezone.now())
-                for a in snapshots
+                LatestAssessment(
+                    a.case_id,
+                    a.pk,
+                    a.band,
+                    a.score,
+                    a.created_at or timezone.now(),
+                    r.raw_band,
+                    r.verdict,
+                    r.verdict_text,
+                )
+                for a, r in zip(snapshots, results, strict=True)
             ]
         )
         timeline_events_add(
@@ -272,6 +325,9 @@ def assessments_rescore_batch(
         stats.assessment_ids = [a.pk for a in snapshots]
         if worsened:
             _alerts_queue(worsened)
+        events = _change_events(snapshots, results, previous_rows)
+        if events:
+            case_events(events=events)
     return stats
 
 
@@ -319,6 +375,16 @@ def assessment_run(
     return a
 
 
+REPLAYED_VERSION_KEYS = (
+    "raw_band",
+    "raw_score",
+    "verdict",
+    "verdict_text",
+    "next_steps",
+    "dispositions",
+)
+
+
 @dataclass(frozen=True)
 class ReplayResult:
     assessment_id: int
@@ -328,7 +394,9 @@ class ReplayResult:
     replayed_band: str
     replayed_score: int
     hash_ok: bool  # the stored inputs still hash to the stored inputs_hash
-    factors_ok: bool  # every factor's severity, reason, evidence and steps are the same
+    # every factor's severity, reason, evidence and steps are the same, and so are the
+    # verdict, merged next steps, raw band and disposition outcomes where stored
+    factors_ok: bool
     stored_method_version: str
     method_version: str = METHOD_VERSION
     error: str = ""
@@ -354,7 +422,12 @@ def assessment_replay(*, assessment: Assessment) -> ReplayResult:
             error=f"{type(e).__name__}: {e}",
         )
     hash_ok = inputs.inputs_hash() == assessment.inputs_hash
-    factors_ok = result.to_dict()["factors"] == assessment.factors
+    data = result.to_dict()
+    # The verdict, next steps, raw band and disposition outcomes (2026.12-3 on) replay too.
+    decided_keys = [key for key in REPLAYED_VERSION_KEYS if key in assessment.versions]
+    factors_ok = data["factors"] == assessment.factors and all(
+        data[key] == assessment.versions[key] for key in decided_keys
+    )
     return ReplayResult(
         assessment_id=assessment.pk,
         matches=hash_ok

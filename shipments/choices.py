@@ -8,6 +8,8 @@ from method.choices import (
     PARTY_ROLES,
     SOURCE_EVIDENCE,
     SOURCE_EVIDENCE_LABELS,
+    VERDICT_LABELS,
+    VERDICTS,
 )
 
 # The method owns the vocabularies; the choices give them labels.
@@ -122,6 +124,9 @@ class DocumentStatus(models.TextChoices):
 # Risk bands, in order, from the method's own vocabulary (method/choices.py): stored on the
 # case (from its latest assessment) for the register. Order and ranks: method.choices.
 Band = models.TextChoices("Band", [(name.upper(), (name, name.capitalize())) for name in BANDS])
+Verdict = models.TextChoices(
+    "Verdict", [(name.upper(), (name, VERDICT_LABELS[name])) for name in VERDICTS]
+)
 
 
 class TimelineKind(models.TextChoices):

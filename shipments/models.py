@@ -21,6 +21,7 @@ from .choices import (
     OreCategory,
     PartyRole,
     TimelineKind,
+    Verdict,
 )
 
 # What a case takes as input, in the order forms, imports and the API present it.
@@ -196,9 +197,19 @@ class Case(models.Model):
         blank=True,
         related_name="+",
     )
-    band = models.CharField(max_length=10, choices=Band.choices, blank=True)
+    band = models.CharField(
+        max_length=10, choices=Band.choices, blank=True, help_text="As decided (dispositions)."
+    )
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
+    raw_band = models.CharField(
+        max_length=10,
+        choices=Band.choices,
+        blank=True,
+        help_text="The method's band without dispositions (shown where it differs).",
+    )
+    verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
+    verdict_text = models.CharField(max_length=400, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

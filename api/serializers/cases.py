@@ -16,6 +16,7 @@ from rest_framework.reverse import reverse
 from api.serializers.fields import KeyOrIdField, SlugField
 from api.serializers.parties import CasePartySerializer, CaseSourceSerializer
 from assessments.models import Assessment
+from method.choices import ACTORS, BANDS, DISPOSITION_OUTCOMES, VERDICTS
 from registry.models import Producer, TechnologyItem
 from registry.validators import validate_country_code
 from shipments.choices import CaseStatus
@@ -217,6 +218,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "status",
             "status_reason",
             "band",
+            "raw_band",
+            "verdict",
+            "verdict_text",
             "score",
             "assessed_at",
             "latest_assessment",
@@ -396,6 +400,24 @@ class FactorSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="A system-wide caveat behind the severity (not added up with other doubts).",
     )
+    raw_severity = serializers.CharField(
+        allow_blank=True,
+        help_text="Where an approved disposition decided the factor: its severity without "
+        "it ('' = the same as severity).",
+    )
+
+
+class NextStepSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    who = serializers.ChoiceField(choices=list(ACTORS))
+    factor = serializers.CharField()
+    by = serializers.DateField(allow_null=True, help_text="Due by (the ship date, or earlier).")
+
+
+class DispositionOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The disposition.")
+    outcome = serializers.ChoiceField(choices=list(DISPOSITION_OUTCOMES))
+    why = serializers.CharField(allow_blank=True)
 
 
 def _factor(raw: dict) -> dict:
@@ -417,12 +439,22 @@ def _factor(raw: dict) -> dict:
         ],
         "next_steps": [str(step) for step in raw.get("next_steps") or []],
         "caveat": str(raw.get("caveat", "")),
+        "raw_severity": str(raw.get("raw_severity", "")),
     }
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     factors = serializers.SerializerMethodField()
+    raw_band = serializers.SerializerMethodField(help_text="The band without dispositions.")
+    verdict = serializers.SerializerMethodField()
+    verdict_text = serializers.SerializerMethodField()
+    next_steps = serializers.SerializerMethodField(
+        help_text="Merged across the factors, worst first, with who acts and by when."
+    )
+    dispositions = serializers.SerializerMethodField(
+        help_text="What each disposition on the case did in this assessment."
+    )
     versions = serializers.DictField(read_only=True, help_text="Reference data versions used.")
 
     class Meta:
@@ -439,6 +471,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "actor",
             "reference_change",
             "previous",
+            "raw_band",
+            "verdict",
+            "verdict_text",
+            "next_steps",
+            "dispositions",
             "factors",
             "versions",
             "inputs_hash",
@@ -448,3 +485,23 @@ class AssessmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(FactorSerializer(many=True))
     def get_factors(self, assessment: Assessment) -> list[dict]:
         return [_factor(f) for f in assessment.factors or [] if isinstance(f, dict)]
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(BANDS)))
+    def get_raw_band(self, assessment: Assessment) -> str:
+        return (assessment.versions or {}).get("raw_band") or assessment.band
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(VERDICTS), allow_blank=True))
+    def get_verdict(self, assessment: Assessment) -> str:
+        return (assessment.versions or {}).get("verdict", "")
+
+    @extend_schema_field(serializers.CharField(allow_blank=True))
+    def get_verdict_text(self, assessment: Assessment) -> str:
+        return (assessment.versions or {}).get("verdict_text", "")
+
+    @extend_schema_field(NextStepSerializer(many=True))
+    def get_next_steps(self, assessment: Assessment) -> list[dict]:
+        return list((assessment.versions or {}).get("next_steps", []))
+
+    @extend_schema_field(DispositionOutcomeSerializer(many=True))
+    def get_dispositions(self, assessment: Assessment) -> list[dict]:
+        return list((assessment.versions or {}).get("dispositions", []))

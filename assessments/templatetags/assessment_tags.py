@@ -1,6 +1,6 @@
 from django import template
 
-from assessments.presenters import FACTOR_LABELS, case_checklist, factor_rows
+from assessments.presenters import FACTOR_LABELS, case_checklist, factor_rows, verdict_view
 
 register = template.Library()
 
@@ -14,6 +14,7 @@ def case_assessment_panel(context, case):
         "case": case,
         "assessment": assessment,
         "factors": factor_rows(assessment) if assessment else [],
+        "verdict": verdict_view(assessment) if assessment else None,
         "can_reassess": bool(user and user.has_perm("assessments.add_assessment")),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),

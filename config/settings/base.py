@@ -355,6 +355,8 @@ SPECTACULAR_SETTINGS = {
         "QuotaKindEnum": "registry.choices.QuotaKind",
         "ChangeKindEnum": "registry.choices.ChangeKind",
         "ProductFormEnum": "registry.choices.ProductForm",
+        "BandEnum": "shipments.choices.Band",
+        "VerdictEnum": "shipments.choices.Verdict",
     },
 }
 

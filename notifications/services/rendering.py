@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments.models import Assessment
+from assessments.presenters import verdict_view
 from method.choices import SEVERITY_RANK, band_worsened
 from method.diff import FactorChange
 from method.diff import factor_changes as method_factor_changes
@@ -87,4 +88,6 @@ def _change_context(assessment: Assessment) -> dict:
         "worsened": band_worsened(old_band, assessment.band),
         "changes": factor_changes(previous.factors if previous else [], assessment.factors),
         "reference_change": assessment.reference_change,
+        # The verdict, and the raw band beside the decided one where a disposition decided.
+        "verdict": verdict_view(assessment),
     }

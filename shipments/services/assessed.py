@@ -20,6 +20,9 @@ class LatestAssessment(NamedTuple):
     band: str
     score: int
     assessed_at: dt.datetime
+    raw_band: str = ""
+    verdict: str = ""
+    verdict_text: str = ""
 
 
 def cases_latest_assessment_set(*, rows: Sequence[LatestAssessment]) -> None:
@@ -40,15 +43,19 @@ def cases_latest_assessment_set(*, rows: Sequence[LatestAssessment]) -> None:
                     band=row.band,
                     score=row.score,
                     assessed_at=row.assessed_at,
+                    raw_band=row.raw_band,
+                    verdict=row.verdict,
+                    verdict_text=row.verdict_text,
                 )
             continue
-        values = ", ".join(["(%s, %s, %s, %s, %s::timestamptz)"] * len(part))
+        values = ", ".join(["(%s, %s, %s, %s, %s::timestamptz, %s, %s, %s)"] * len(part))
         params = [v for row in part for v in row]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS c SET latest_assessment_id = v.aid, band = v.band, "  # noqa: S608 - table name from model meta, values parametrised
-                f"score = v.score, assessed_at = v.at FROM (VALUES {values}) "
-                "AS v(cid, aid, band, score, at) WHERE c.id = v.cid",
+                "score = v.score, assessed_at = v.at, raw_band = v.raw, verdict = v.verdict, "
+                f"verdict_text = v.vtext FROM (VALUES {values}) "
+                "AS v(cid, aid, band, score, at, raw, verdict, vtext) WHERE c.id = v.cid",
                 params,
             )
 
