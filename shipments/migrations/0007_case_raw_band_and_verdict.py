@@ -2,32 +2,85 @@
 
 from django.db import migrations, models
 
+import importlib
+
+# SQLite adds a NOT NULL column by rebuilding the table, which cannot build the
+# PostgreSQL-only risk-order indexes (0002 creates them on PostgreSQL only): on SQLite both
+# directions leave them out of the state the rebuild reads, as 0004 and 0005 do.
+_without_postgres_only_indexes = importlib.import_module(
+    "shipments.migrations.0004_parties_and_sources"
+)._without_postgres_only_indexes
+
+
+class AddFieldOnAnyDatabase(migrations.AddField):
+    def _states(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            from_state = _without_postgres_only_indexes(from_state, app_label)
+            to_state = _without_postgres_only_indexes(to_state, app_label)
+        return from_state, to_state
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        from_state, to_state = self._states(app_label, schema_editor, from_state, to_state)
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        from_state, to_state = self._states(app_label, schema_editor, from_state, to_state)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shipments', '0006_roles_licences'),
+        ("shipments", "0006_roles_licences"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='case',
-            name='raw_band',
-            field=models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], help_text="The method's band without dispositions (shown where it differs).", max_length=10),
+        AddFieldOnAnyDatabase(
+            model_name="case",
+            name="raw_band",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("low", "Low"),
+                    ("medium", "Medium"),
+                    ("high", "High"),
+                    ("critical", "Critical"),
+                ],
+                help_text="The method's band without dispositions (shown where it differs).",
+                max_length=10,
+            ),
         ),
-        migrations.AddField(
-            model_name='case',
-            name='verdict',
-            field=models.CharField(blank=True, choices=[('do_not_ship', 'Do not ship'), ('hold', 'Hold'), ('can_ship_if', 'Can ship if'), ('clear', 'Clear to ship')], max_length=12),
+        AddFieldOnAnyDatabase(
+            model_name="case",
+            name="verdict",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("do_not_ship", "Do not ship"),
+                    ("hold", "Hold"),
+                    ("can_ship_if", "Can ship if"),
+                    ("clear", "Clear to ship"),
+                ],
+                max_length=12,
+            ),
         ),
-        migrations.AddField(
-            model_name='case',
-            name='verdict_text',
+        AddFieldOnAnyDatabase(
+            model_name="case",
+            name="verdict_text",
             field=models.CharField(blank=True, max_length=400),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='band',
-            field=models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], help_text='As decided (dispositions).', max_length=10),
+            model_name="case",
+            name="band",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("low", "Low"),
+                    ("medium", "Medium"),
+                    ("high", "High"),
+                    ("critical", "Critical"),
+                ],
+                help_text="As decided (dispositions).",
+                max_length=10,
+            ),
         ),
     ]
