@@ -21,6 +21,13 @@ REGISTRY_MODELS = (
 )  # fmt: skip
 CASE_MODELS = ("case", "caseelement", "document", "timelineevent", "licence")
 ASSESSMENT_MODELS = ("assessment",)
+# Staff configure the systems that listen (issue 14) and read what was sent to them.
+WEBHOOK_PERMISSIONS = [
+    "notifications.add_webhookendpoint",
+    "notifications.change_webhookendpoint",
+    "notifications.view_webhookendpoint",
+    "notifications.view_webhookdelivery",
+]
 
 
 def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> list[str]:
@@ -30,7 +37,8 @@ def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> list[
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     STAFF: _perms("registry", REGISTRY_MODELS, ("add", "change", "delete", "view"))
     + _perms("shipments", CASE_MODELS, ("view",))
-    + _perms("assessments", ASSESSMENT_MODELS, ("view",)),
+    + _perms("assessments", ASSESSMENT_MODELS, ("view",))
+    + WEBHOOK_PERMISSIONS,
     OFFICER: _perms("registry", REGISTRY_MODELS, ("view",))
     + _perms("shipments", CASE_MODELS, ("add", "change", "view"))
     # A licence recorded by mistake is deleted while no case draws on it (PROTECT).

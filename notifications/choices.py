@@ -12,6 +12,7 @@ class MessageKind(models.TextChoices):
     DIGEST = "digest", "Daily digest"
     STAFF = "staff", "Outbox trouble notice to staff"
     REMINDER = "reminder", "Document expiry reminder"
+    WEBHOOK = "webhook", "Webhook endpoint disabled notice to staff"
 
 
 class MessageStatus(models.TextChoices):
@@ -20,3 +21,13 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     DEAD = "dead", "Dead letter"
+
+
+class DeliveryStatus(models.TextChoices):
+    """A webhook delivery's state; the retry states share the outbox's values (services._rows)."""
+
+    PENDING = MessageStatus.PENDING.value, "Pending"
+    SENDING = MessageStatus.SENDING.value, "Sending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = MessageStatus.FAILED.value, "Failed"
+    DEAD = MessageStatus.DEAD.value, "Dead letter"

@@ -8,14 +8,21 @@ e-mail then claims the pending rows by setting `sent_in`, so each change appears
 one digest, and the rows remain as the record of what was reported.
 """
 
+import secrets
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from assessments.ports import CASE_EVENTS
 from shipments.choices import Band
 
-from .choices import DeliveryMode, MessageKind, MessageStatus
+from .choices import DeliveryMode, DeliveryStatus, MessageKind, MessageStatus
 
 
 class NotificationPreference(models.Model):
@@ -57,7 +64,31 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {self.get_mode_display()} from {self.get_min_band_display()}"
 
 
-class OutboxMessage(models.Model):
+class RetryChain(models.Model):
+    """A row sent by a flush with its own retry schedule (services._rows): e-mail and
+    webhook deliveries keep the same chain, so one claim, backoff and dead-letter rule
+    serves both. The concrete model adds `status` with the pending/sending/failed/dead
+    values of MessageStatus."""
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text="When the flush sends (or retries) it; empty once sent or dead.",
+    )
+    first_failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="The first failure of the current run of failures."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class OutboxMessage(RetryChain):
     """One e-mail to one person, sent by notifications.tasks.outbox_flush.
 
     `dedupe_key` names what the message is about (e.g. ``alert:<assessment>:<user>``), so the
@@ -85,19 +116,6 @@ class OutboxMessage(models.Model):
     body_html = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        default=timezone.now,
-        help_text="When the flush sends (or retries) it; empty once sent or dead.",
-    )
-    first_failed_at = models.DateTimeField(
-        null=True, blank=True, help_text="The first failure of the current run of failures."
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True)
@@ -242,3 +260,136 @@ class DocumentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} expires {self.expires_on} ({self.user})"
+
+
+def webhook_secret_new() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A system that hears about case events (assessments.ports.CASE_EVENTS) by HTTP POST.
+
+    Configured by staff in the admin. Every body is signed with `secret` (HMAC-SHA256, see
+    docs/api.md), so the secret is stored as it is shown. After `LODESTONE_WEBHOOK_DISABLE_AFTER`
+    failed attempts in a row the sender disables the endpoint (`disabled_at`, `disabled_reason`)
+    and tells staff; deliveries keep being queued for it and go out once staff re-enable it.
+    An endpoint staff switched off themselves (inactive, no `disabled_at`) queues nothing.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where Lodestone POSTs the events (https, or http inside your network).",
+    )
+    secret = models.CharField(
+        max_length=100,
+        default=webhook_secret_new,
+        editable=False,
+        help_text="Signs every body (Lodestone-Signature); give it to the receiver.",
+    )
+    events = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The events to send, from: " + ", ".join(CASE_EVENTS) + ". Empty: all.",
+    )
+    active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    disabled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When repeated failures disabled it."
+    )
+    disabled_reason = models.CharField(max_length=500, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["secret", "consecutive_failures"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "webhook endpoint"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disabled_at__isnull=True) | Q(active=False),
+                name="webhook_endpoint_disabled_is_inactive",
+                violation_error_message="An endpoint disabled by failures is inactive.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        events = self.events
+        if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+            raise ValidationError({"events": "A list of event names."})
+        unknown = sorted(set(events) - set(CASE_EVENTS))
+        if unknown:
+            raise ValidationError({"events": f"Unknown events: {', '.join(unknown)}."})
+        self.events = sorted(set(events), key=CASE_EVENTS.index)
+
+    def wants(self, event: str) -> bool:
+        return not self.events or event in self.events
+
+
+class WebhookDelivery(RetryChain):
+    """One event for one endpoint: the JSON body, and its retry chain (as OutboxMessage's).
+
+    `event_id` is the event's id (body "id", header Lodestone-Delivery): the same on every
+    attempt, so receivers drop the repeat of a delivery whose acknowledgement was lost.
+    """
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    event = models.CharField(max_length=40)
+    case = models.ForeignKey(
+        "shipments.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="webhook_deliveries",
+    )
+    body = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="webhook_delivery_once_per_endpoint"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.DELIVERED) | Q(delivered_at__isnull=False),
+                name="webhook_delivery_delivered_has_delivered_at",
+                violation_error_message="A delivered webhook records when it was delivered.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.DEAD])
+                | Q(next_attempt_at__isnull=False),
+                name="webhook_delivery_open_has_next_attempt",
+                violation_error_message="A delivery still to send has its next attempt.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="webhook_delivery_next_attempt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint} ({self.get_status_display()})"

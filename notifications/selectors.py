@@ -10,7 +10,7 @@ from assessments.models import Assessment
 from shipments.models import Case
 
 from .choices import DeliveryMode, MessageKind, MessageStatus
-from .models import DigestItem, DocumentReminder, OutboxMessage
+from .models import DigestItem, DocumentReminder, OutboxMessage, WebhookDelivery, WebhookEndpoint
 
 
 def case_recipients(*, case: Case) -> list[AbstractBaseUser]:
@@ -76,13 +76,31 @@ def digest_items_pending(*, user: AbstractBaseUser) -> QuerySet[DigestItem]:
     )
 
 
-def outbox_due(*, now: dt.datetime) -> QuerySet[OutboxMessage]:
+def _due(*, now: dt.datetime) -> Q:
     """Rows whose next attempt has come: pending, failed, or sending past the lease (the
-    sender died; `next_attempt_at` was set to the end of its lease when it claimed the row)."""
-    return OutboxMessage.objects.filter(
+    sender died; `next_attempt_at` was set to the end of its lease when it claimed the row).
+    The same for outbox messages and webhook deliveries (services._rows)."""
+    return Q(
         status__in=(MessageStatus.PENDING, MessageStatus.FAILED, MessageStatus.SENDING),
         next_attempt_at__lte=now,
     )
+
+
+def outbox_due(*, now: dt.datetime) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(_due(now=now))
+
+
+def webhook_deliveries_due(*, now: dt.datetime) -> QuerySet[WebhookDelivery]:
+    """Due deliveries of active endpoints (a disabled endpoint's wait for its re-enabling)."""
+    return WebhookDelivery.objects.filter(_due(now=now), endpoint__active=True).select_related(
+        "endpoint"
+    )
+
+
+def webhook_endpoints_listening() -> QuerySet[WebhookEndpoint]:
+    """Endpoints that get new deliveries: active, or disabled by failures (their deliveries
+    wait for staff to re-enable them, so nothing is lost). Not those staff switched off."""
+    return WebhookEndpoint.objects.filter(Q(active=True) | Q(disabled_at__isnull=False))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Notification tasks: IDs in, one service call, idempotent, time-limited.
 
-Beat runs `outbox_flush` every minute, `document_expiry_remind` and `digest_send` daily
-(CELERY_BEAT_SCHEDULE); every transaction that queues mail also publishes one
-`outbox_flush` on commit (services.kick). The retry schedule is on each outbox row, not in
-Celery: the mail tasks do not retry (the reminder task retries a database error).
-They run on the `mail` queue (CELERY_TASK_ROUTES).
+Beat runs `outbox_flush` and `webhook_flush` every minute, `document_expiry_remind` and
+`digest_send` daily (CELERY_BEAT_SCHEDULE); every transaction that queues mail also publishes
+one `outbox_flush` on commit (services.kick), and one that queues webhook deliveries one
+`webhook_flush`. The retry schedule is on each outbox row or delivery, not in Celery: the
+sending tasks do not retry (the reminder task retries a database error). They run on the
+`mail` queue (CELERY_TASK_ROUTES).
 """
 
 import logging
@@ -19,6 +20,7 @@ from .services import (
     document_expiry_reminders_queue,
     outbox_flush_due,
     outbox_message_send,
+    webhook_deliveries_send_due,
 )
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,13 @@ def outbox_send(message_id: int) -> None:
 def outbox_flush() -> int:
     """Send the outbox rows that are due (each on its own schedule). Returns rows sent."""
     return outbox_flush_due().sent
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180, ignore_result=True)
+def webhook_flush() -> int:
+    """Send the webhook deliveries that are due (each on its own schedule). Returns rows
+    delivered. Safe to run twice at once: rows are claimed under a row lock."""
+    return webhook_deliveries_send_due().delivered
 
 
 @shared_task(acks_late=True, soft_time_limit=15 * 60, time_limit=20 * 60, ignore_result=True)

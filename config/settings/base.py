@@ -280,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.outbox_flush",
         "schedule": crontab(minute="*"),
     },
+    "notifications-webhooks-send-due": {
+        "task": "notifications.tasks.webhook_flush",
+        "schedule": crontab(minute="*"),
+    },
     # Before the digest, which carries the reminders of owners in digest mode.
     "notifications-document-expiry": {
         "task": "notifications.tasks.document_expiry_remind",
@@ -290,6 +294,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# Outbound webhooks (docs/api.md): one POST waits this long; an endpoint whose deliveries
+# failed this many attempts in a row is disabled and staff are told.
+LODESTONE_WEBHOOK_TIMEOUT = env.float("LODESTONE_WEBHOOK_TIMEOUT", default=10.0)
+LODESTONE_WEBHOOK_DISABLE_AFTER = env.int("LODESTONE_WEBHOOK_DISABLE_AFTER", default=5)
 
 # --- Assessment method settings (fed to the pure method as inputs, stored with each snapshot).
 LODESTONE_SCREENING_STRONG_MATCH = env.int("LODESTONE_SCREENING_STRONG_MATCH", default=92)

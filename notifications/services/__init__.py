@@ -1,5 +1,6 @@
 """Notification services: outbox rows, sending them, band alerts, daily digests.
-Split into preferences, rendering, alerts (queueing), kick, outbox (sending) and digests.
+Split into preferences, rendering, alerts (queueing), kick, outbox (sending) and digests;
+outbound webhooks in webhooks (queueing, staff's controls) and webhook_sending.
 
 Who hears about a band change, and how (each change reaches a person once):
 - mode ``immediate``: a band that worsens to `min_band` or above is e-mailed at once
@@ -32,7 +33,7 @@ from notifications.services.alerts import (
     band_worsened_queue,
 )
 from notifications.services.digests import digest_build_and_queue
-from notifications.services.kick import outbox_kick
+from notifications.services.kick import outbox_kick, webhooks_kick
 from notifications.services.outbox import (
     FlushResult,
     outbox_flush_due,
@@ -43,6 +44,19 @@ from notifications.services.outbox import (
 from notifications.services.preferences import preference_get, preference_update
 from notifications.services.reminders import REMINDER_WINDOW, document_expiry_reminders_queue
 from notifications.services.rendering import FactorChange, case_url, factor_changes
+from notifications.services.webhook_sending import (
+    WebhookFlushResult,
+    webhook_deliveries_send_due,
+    webhook_delivery_send,
+    webhook_signature,
+)
+from notifications.services.webhooks import (
+    webhook_deliveries_queue,
+    webhook_delivery_retry,
+    webhook_endpoint_create,
+    webhook_endpoint_enable,
+    webhook_endpoint_test,
+)
 
 __all__ = [
     "DIGEST_FIRST_WINDOW",
@@ -56,6 +70,7 @@ __all__ = [
     "SENDING_LEASE",
     "FactorChange",
     "FlushResult",
+    "WebhookFlushResult",
     "Worsened",
     "alert_dedupe_key",
     "band_worsened_notify",
@@ -72,4 +87,13 @@ __all__ = [
     "outbox_message_send",
     "preference_get",
     "preference_update",
+    "webhook_deliveries_queue",
+    "webhook_deliveries_send_due",
+    "webhook_delivery_retry",
+    "webhook_delivery_send",
+    "webhook_endpoint_create",
+    "webhook_endpoint_enable",
+    "webhook_endpoint_test",
+    "webhook_signature",
+    "webhooks_kick",
 ]

@@ -10,6 +10,7 @@ transaction (kick.py) and by beat's flush.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import get_user_model
@@ -22,8 +23,10 @@ from method.choices import BAND_RANK, band_worsened
 from notifications.choices import DeliveryMode, MessageKind
 from notifications.models import DigestItem, NotificationPreference, OutboxMessage
 from notifications.services.kick import outbox_kick
-from notifications.services.rendering import _band_label, _valid_address
+from notifications.services.rendering import _band_label, _render, _valid_address
 from shipments.models import Case
+
+logger = logging.getLogger(__name__)
 
 # --- Queueing
 
@@ -43,6 +46,35 @@ def _outbox_queue(*, dedupe_key: str, **fields) -> tuple[OutboxMessage, bool]:
         return OutboxMessage.objects.get(dedupe_key=dedupe_key), False
     outbox_kick()
     return message, True
+
+
+def staff_notices_queue(
+    *, template: str, context: dict, subject: str, dedupe_key: str, kind: str
+) -> int:
+    """One e-mail to each active staff user with an address: `template` rendered with
+    `context` and the recipient; `dedupe_key` plus the user's id keeps it to once each.
+    Returns the rows queued now."""
+    staff = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("pk")
+    queued = addressed = 0
+    for user in staff:
+        address = _valid_address(user)
+        if address is None:
+            continue
+        addressed += 1
+        body_text, body_html = _render(template, {**context, "recipient": user})
+        _, created = _outbox_queue(
+            dedupe_key=f"{dedupe_key}:{user.pk}",
+            recipient=user,
+            to_address=address,
+            kind=kind,
+            subject=subject[:250],
+            body_text=body_text,
+            body_html=body_html,
+        )
+        queued += created
+    if not addressed:
+        logger.error("No active staff user with an address to tell: %s", subject)
+    return queued
 
 
 def alert_dedupe_key(*, assessment: Assessment, user: AbstractBaseUser) -> str:

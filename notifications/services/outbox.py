@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
@@ -31,18 +30,21 @@ from notifications.models import OutboxIncident, OutboxMessage
 from notifications.services._common import (
     FLUSH_BATCH,
     FLUSH_TIME_BUDGET,
-    OUTBOX_DEAD_AFTER,
     OUTBOX_STAFF_NOTICE_AFTER,
-    SENDING_LEASE,
-    outbox_backoff,
 )
-from notifications.services.alerts import _outbox_queue
+from notifications.services._rows import (
+    error_text,
+    row_claim,
+    row_done,
+    row_failed,
+    row_requeue,
+)
+from notifications.services.alerts import staff_notices_queue
 from notifications.services.kick import outbox_kick
 from notifications.services.rendering import (
     _change_context,
     _render,
     _site_url,
-    _valid_address,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,10 +52,6 @@ logger = logging.getLogger(__name__)
 # The server is not there (refused, timed out, hung up): the rest of a flush would only
 # wait for the same timeout, so the flush stops and the next one tries again.
 SERVER_DOWN_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
-
-
-def _error_text(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def _render_alert(message: OutboxMessage) -> None:
@@ -85,40 +83,22 @@ def _deliver(message: OutboxMessage) -> None:
 
 def _claim(rows, *, now: dt.datetime) -> OutboxMessage | None:
     """Take the first of `rows` that is due and not locked by another sender: -> sending."""
-    with transaction.atomic():
-        message = (
-            selectors.outbox_due(now=now)
-            .filter(pk__in=rows.values("pk"))
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt_at", "pk")
-            .first()
-        )
-        if message is None:
-            return None
+
+    def render(message: OutboxMessage) -> list[str]:
         if message.kind == MessageKind.ALERT and not message.body_text and message.assessment_id:
             _render_alert(message)
-        message.status = MessageStatus.SENDING
-        message.attempts += 1
-        message.last_attempt_at = now
-        # If this sender dies, the row is due again once the lease has passed.
-        message.next_attempt_at = now + SENDING_LEASE
-        fields = ["status", "attempts", "last_attempt_at", "next_attempt_at"]
-        message.save(update_fields=[*fields, "body_text", "body_html"])
-    return message
+        return ["body_text", "body_html"]
+
+    return row_claim(
+        selectors.outbox_due(now=now).filter(pk__in=rows.values("pk")), now=now, prepare=render
+    )
 
 
 def _record_failure(message: OutboxMessage, exc: BaseException, *, now: dt.datetime) -> None:
-    first = message.first_failed_at or now
     # A staff notice keeps trying (every few hours at most): it is the one e-mail about the
     # trouble, and it fails for the same reason as the rest.
-    dead = message.kind != MessageKind.STAFF and now - first >= OUTBOX_DEAD_AFTER
-    OutboxMessage.objects.filter(
-        pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
-    ).update(
-        status=MessageStatus.DEAD if dead else MessageStatus.FAILED,
-        last_error=_error_text(exc),
-        first_failed_at=first,
-        next_attempt_at=None if dead else now + outbox_backoff(message.attempts),
+    dead = row_failed(
+        message, now=now, error=error_text(exc), may_die=message.kind != MessageKind.STAFF
     )
     log = logger.error if dead else logger.warning
     log(
@@ -137,15 +117,7 @@ def _send_claimed(message: OutboxMessage, *, now: dt.datetime) -> None:
     except Exception as exc:
         _record_failure(message, exc, now=now)
         raise
-    OutboxMessage.objects.filter(
-        pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
-    ).update(
-        status=MessageStatus.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        next_attempt_at=None,
-        first_failed_at=None,
-    )
+    row_done(message, status=MessageStatus.SENT, sent_at=timezone.now())
 
 
 @dataclass
@@ -206,19 +178,8 @@ def outbox_message_retry(*, message: OutboxMessage, actor: AbstractBaseUser) -> 
     """Queue a failed or dead message for another attempt now (from the outbox page).
 
     A dead letter gets a fresh day of retries."""
-    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status not in (MessageStatus.FAILED, MessageStatus.DEAD):
-        raise ValidationError(
-            {
-                "status": "Only failed or dead messages can be retried; "
-                f"this one is {message.get_status_display().lower()}."
-            }
-        )
+    message = row_requeue(OutboxMessage, pk=message.pk, now=timezone.now(), noun="messages")
     logger.info("Outbox message %s retry requested by user %s", message.pk, actor.pk)
-    message.status = MessageStatus.PENDING
-    message.next_attempt_at = timezone.now()
-    message.first_failed_at = None
-    message.save(update_fields=["status", "next_attempt_at", "first_failed_at"])
     outbox_kick()
     return message
 
@@ -259,28 +220,15 @@ def outbox_incident_update(*, now: dt.datetime) -> OutboxIncident | None:
 
 
 def _staff_notice_queue(*, incident: OutboxIncident, trouble: selectors.OutboxTrouble) -> None:
-    staff = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("pk")
-    context = {
-        "incident": incident,
-        "trouble": trouble,
-        "outbox_url": _site_url(reverse("notifications:outbox")),
-    }
-    queued = 0
-    for user in staff:
-        address = _valid_address(user)
-        if address is None:
-            continue
-        body_text, body_html = _render("outbox_trouble", {**context, "recipient": user})
-        _outbox_queue(
-            dedupe_key=f"outbox-incident:{incident.pk}:{user.pk}",
-            recipient=user,
-            to_address=address,
-            kind=MessageKind.STAFF,
-            subject=f"[Lodestone] Outgoing mail is failing: {trouble.failing} failing, "
-            f"{trouble.dead} dead",
-            body_text=body_text,
-            body_html=body_html,
-        )
-        queued += 1
-    if not queued:
-        logger.error("Outbox incident %s: no active staff user with an address", incident.pk)
+    staff_notices_queue(
+        template="outbox_trouble",
+        context={
+            "incident": incident,
+            "trouble": trouble,
+            "outbox_url": _site_url(reverse("notifications:outbox")),
+        },
+        subject=f"[Lodestone] Outgoing mail is failing: {trouble.failing} failing, "
+        f"{trouble.dead} dead",
+        dedupe_key=f"outbox-incident:{incident.pk}",
+        kind=MessageKind.STAFF,
+    )
