@@ -8,8 +8,10 @@ The verdict follows from the decided factors, worst first:
 
 Next steps are the factors' steps merged: worst factor first, each step once, each with who
 must act and by when, and nothing that contradicts the verdict:
-- "Do not ship" keeps only the steps of the critical factors: nothing is filed for an item
-  that cannot be licensed or a party barred from trade, and no document is requested for it;
+- "Do not ship" keeps only the critical factors' stop and review steps ("do not ship ...",
+  first, then "review ...", "verify ...", legal clearance): nothing is filed for an item that
+  cannot be licensed or a party barred from trade, and no document or statement is
+  requested for it;
 - a step that files or chases a licence is dropped when no licence is required;
 - a factor whose risk was accepted (an approved disposition) asks for nothing.
 """
@@ -62,6 +64,7 @@ _FACTOR_WHO: dict[str, str] = {
     "documents": "exporter",
     "end_use": "owner",
 }
+_STOP_OR_REVIEW = re.compile(r"^(do not ship|review|verify)|legal clearance", re.IGNORECASE)
 _LICENCE_FILING = re.compile(r"\b(apply|application|file the|chase mofcom)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
 
@@ -133,10 +136,14 @@ def next_steps_for(
             key = text.strip().lower()
             if not key or key in seen:
                 continue
+            if verdict == "do_not_ship" and not _STOP_OR_REVIEW.search(key):
+                continue
             filing = bool(_LICENCE_FILING.search(text)) and factor.factor == "licence"
             if filing and not licence_required:
                 continue
             seen.add(key)
             by = file_by if filing and file_by is not None else ship_by
             steps.append(NextStep(text, _who(text, factor.factor), factor.factor, by))
+    if verdict == "do_not_ship":  # the stop first, then what could lift it
+        steps.sort(key=lambda step: not step.text.lower().startswith("do not ship"))
     return tuple(steps)

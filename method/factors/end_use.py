@@ -8,7 +8,7 @@ date sets its floor where its scope applies (any item, or military end use only)
 
 from __future__ import annotations
 
-from method.choices import Severity
+from method.choices import SEVERITY_RANK, Severity
 from method.factors.context import Context, Hit
 from method.inputs import DestinationFacts
 from method.result import Evidence, FactorResult, unverified_suffix, worst
@@ -179,25 +179,30 @@ def _destination(ctx: Context) -> tuple[list[Severity], list[str], list[Evidence
 def end_use(ctx: Context) -> FactorResult:
     severity, sentence = _end_use_finding(ctx)
     severities: list[Severity] = [severity]
-    sentences = [sentence] if sentence else []
+    # (severity, sentence): the reason reads worst finding first (2026.12-3), so that its
+    # first sentence is what decides the factor (the verdict quotes it).
+    found: list[tuple[Severity, str]] = [(severity, sentence)] if sentence else []
     evidence: list[Evidence] = []
     extra_steps: list[str] = []
     if not ctx.case.parties_in("end_user"):
         severities.append("medium")
-        sentences.append("No end user declared: declare the end user.")
+        found.append(("medium", "No end user declared: declare the end user."))
         extra_steps.append("declare the end user")
     for hit in ctx.hits:
-        severities.append(_hit_severity(hit, ctx.licence_required))
-        sentences.append(_hit_sentence(hit))
+        hit_severity = _hit_severity(hit, ctx.licence_required)
+        severities.append(hit_severity)
+        found.append((hit_severity, _hit_sentence(hit)))
         evidence.append(_hit_evidence(hit))
         if hit.has("trade_ban") and hit.match.strength == "strong":
             extra_steps.append(f"do not ship: {hit.who} is barred from China-related trade")
     screened = bool(evidence)
     d_severities, d_sentences, d_evidence, d_steps = _destination(ctx)
     severities.extend(d_severities)
-    sentences.extend(d_sentences)
+    found.extend(zip(d_severities, d_sentences, strict=True))
     evidence.extend(d_evidence)
     final = worst(*severities)
+    found.sort(key=lambda pair: -SEVERITY_RANK[pair[0]])
+    sentences = [text for _, text in found]
     steps = ["review the watch-list match with the compliance lead"] if screened else []
     steps.extend(extra_steps)
     steps.extend(d_steps)

@@ -265,3 +265,21 @@ def test_first_sentence_keeps_company_abbreviations() -> None:
     assert first_sentence("The buyer 'X Co., Ltd.' matches. Review it.") == (
         "The buyer 'X Co., Ltd.' matches"
     )
+
+
+def test_do_not_ship_quotes_the_critical_finding_and_puts_the_stop_first() -> None:
+    case = dataclasses.replace(
+        _with_end_user(make_case(), "Lockheed Martin Corp.", "US"),
+        end_use="aerospace",
+        destination="US",
+    )
+    result = assess(make_inputs(case))
+    assert result.verdict == "do_not_ship"
+    # The end-use factor's reason reads worst first: the trade ban, not "aerospace ...".
+    assert result.verdict_text.startswith(
+        "Do not ship: the end user 'Lockheed Martin Corp.' matches 'Lockheed Martin Corporation'"
+    )
+    texts = [s.text for s in result.next_steps]
+    assert texts[0].startswith("do not ship: the end user 'Lockheed Martin Corp.'")
+    assert "review the watch-list match with the compliance lead" in texts
+    assert not [t for t in texts if t.startswith(("obtain", "upload", "declare"))]
