@@ -1,12 +1,18 @@
 """Reference data: everyone with view rights reads it; staff write through registry services."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.serializers import registry as s
+from api.serializers.impact import ImpactSerializer
 from registry import services
 from registry.models import (
     ApprovedListEntry,
@@ -25,10 +31,36 @@ from registry.models import (
     WatchListEntry,
     WatchNotice,
 )
+from registry.ports import impact_preview
 
 from .base import ReadOnlyViewSet
 
 VALIDATION_ERROR = OpenApiResponse(description="Field-by-field validation errors.")
+PREVIEW = OpenApiParameter(
+    "preview",
+    bool,
+    description="true: do not write; answer 200 with the impact (which open cases the write "
+    "would move, computed on the proposed data and rolled back) instead.",
+)
+
+
+class PreviewMixin:
+    """`?preview=true` on any write: the write runs through the same service inside a
+    transaction that is rolled back, and the answer is the impact preview (issue 15)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication and permissions first
+        method = request.method.lower()
+        wanted = request.query_params.get("preview", "").lower() in ("1", "true", "yes")
+        if method not in ("post", "put", "patch") or not wanted:
+            return
+        handler = getattr(self, method)
+
+        def previewed(request, *args, **kwargs):
+            impact = impact_preview(apply=lambda: handler(request, *args, **kwargs))
+            return Response(ImpactSerializer(impact).data, status=status.HTTP_200_OK)
+
+        setattr(self, method, previewed)
 
 
 def _created(serializer_class, obj, code=status.HTTP_201_CREATED) -> Response:
@@ -72,7 +104,7 @@ class ProducerViewSet(ReadOnlyViewSet):
     )
 )
 @extend_schema(tags=["reference data"])
-class ApprovedListVersionViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
+class ApprovedListVersionViewSet(PreviewMixin, mixins.CreateModelMixin, ReadOnlyViewSet):
     queryset = ApprovedListVersion.objects.select_related("published_by").prefetch_related(
         Prefetch("entries", queryset=ApprovedListEntry.objects.select_related("producer"))
     )
@@ -102,6 +134,7 @@ class ApprovedListVersionViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         }
         return Response(s.ListDiffSerializer(data).data)
 
+    @extend_schema(parameters=[PREVIEW])
     def create(self, request):
         data = s.ListVersionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,6 +154,7 @@ class ApprovedListVersionViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         url_path="entries",
         required_perms={"POST": ["registry.add_approvedlistentry"]},
     )
+    @extend_schema(parameters=[PREVIEW])
     def entry_set(self, request, pk=None):
         version = self.get_object()
         data = s.ListEntrySetSerializer(data=request.data)
@@ -140,6 +174,7 @@ class ApprovedListVersionViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         methods=["post"],
         required_perms={"POST": ["registry.change_approvedlistversion"]},
     )
+    @extend_schema(parameters=[PREVIEW])
     def publish(self, request, pk=None):
         version = self.get_object()
         change = services.approved_list_publish(version=version, actor=request.user)
@@ -147,7 +182,7 @@ class ApprovedListVersionViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
 
 
 @extend_schema(tags=["reference data"])
-class QuotaCycleViewSet(ReadOnlyViewSet):
+class QuotaCycleViewSet(PreviewMixin, ReadOnlyViewSet):
     queryset = QuotaCycle.objects.prefetch_related(
         Prefetch(
             "batches",
@@ -170,6 +205,7 @@ class QuotaCycleViewSet(ReadOnlyViewSet):
         url_path="batches",
         required_perms={"POST": ["registry.add_quotabatch", "registry.change_quotabatch"]},
     )
+    @extend_schema(parameters=[PREVIEW])
     def batch_issue(self, request, pk=None):
         cycle = self.get_object()
         data = s.QuotaBatchIssueSerializer(data=request.data)
@@ -182,7 +218,7 @@ class QuotaCycleViewSet(ReadOnlyViewSet):
 
 
 @extend_schema(tags=["reference data"])
-class QuotaBatchViewSet(ReadOnlyViewSet):
+class QuotaBatchViewSet(PreviewMixin, ReadOnlyViewSet):
     queryset = QuotaBatch.objects.prefetch_related("allocations__group")
     serializer_class = s.QuotaBatchSerializer
     filterset_fields = ["cycle"]
@@ -201,6 +237,7 @@ class QuotaBatchViewSet(ReadOnlyViewSet):
             "POST": ["registry.add_quotaallocation", "registry.change_quotaallocation"]
         },
     )
+    @extend_schema(parameters=[PREVIEW])
     def allocation_set(self, request, pk=None):
         batch = self.get_object()
         data = s.QuotaAllocationSetSerializer(data=request.data)
@@ -220,7 +257,7 @@ class QuotaBatchViewSet(ReadOnlyViewSet):
     )
 )
 @extend_schema(tags=["reference data"])
-class MeasureViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
+class MeasureViewSet(PreviewMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
     queryset = Measure.objects.prefetch_related(
         "issuers", "elements", "suspensions__measure", "suspensions__suspended_by"
     )
@@ -228,6 +265,7 @@ class MeasureViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
     filterset_fields = ["confidence", "is_demo"]
     http_method_names = ["get", "patch", "head", "options"]
 
+    @extend_schema(parameters=[PREVIEW])
     def partial_update(self, request, pk=None):
         measure = self.get_object()
         data = s.MeasureUpdateSerializer(data=request.data, partial=True)
@@ -251,12 +289,15 @@ class MeasureViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
     ),
 )
 @extend_schema(tags=["reference data"])
-class SuspensionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
+class SuspensionViewSet(
+    PreviewMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyViewSet
+):
     queryset = Suspension.objects.select_related("measure", "suspended_by")
     serializer_class = s.SuspensionSerializer
     filterset_fields = ["measure"]
     http_method_names = ["get", "post", "put", "head", "options"]
 
+    @extend_schema(parameters=[PREVIEW])
     def create(self, request):
         data = s.SuspensionWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -264,6 +305,7 @@ class SuspensionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOn
             suspension = services.suspension_set(actor=request.user, **data.validated_data)
         return _written(s.SuspensionWriteResultSerializer, suspension, changes)
 
+    @extend_schema(parameters=[PREVIEW])
     def update(self, request, pk=None):
         suspension = self.get_object()
         data = s.SuspensionWriteSerializer(data=request.data)
@@ -277,7 +319,7 @@ class SuspensionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOn
 
 
 @extend_schema(tags=["reference data"])
-class WatchListViewSet(ReadOnlyViewSet):
+class WatchListViewSet(PreviewMixin, ReadOnlyViewSet):
     queryset = WatchList.objects.prefetch_related("entries")
     serializer_class = s.WatchListSerializer
     detail_serializer_class = s.WatchListDetailSerializer
@@ -293,6 +335,7 @@ class WatchListViewSet(ReadOnlyViewSet):
         url_path="entries",
         required_perms={"POST": ["registry.add_watchlistentry", "registry.change_watchlistentry"]},
     )
+    @extend_schema(parameters=[PREVIEW])
     def entry_upsert(self, request, pk=None):
         watch_list = self.get_object()
         data = s.WatchEntryWriteSerializer(data=request.data)
@@ -312,12 +355,13 @@ class WatchListViewSet(ReadOnlyViewSet):
     )
 )
 @extend_schema(tags=["reference data"])
-class WatchListEntryViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
+class WatchListEntryViewSet(PreviewMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
     queryset = WatchListEntry.objects.select_related("watch_list", "notice")
     serializer_class = s.WatchListEntrySerializer
     filterset_fields = ["watch_list", "status", "notice"]
     http_method_names = ["get", "patch", "head", "options"]
 
+    @extend_schema(parameters=[PREVIEW])
     def partial_update(self, request, pk=None):
         entry = self.get_object()
         data = s.WatchEntryWriteSerializer(data=request.data, partial=True)

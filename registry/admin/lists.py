@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from registry import services
+from registry.choices import ListVersionStatus
 from registry.models import ApprovedListEntry, ApprovedListVersion
 from registry.resources import ApprovedListEntryResource, ApprovedListVersionResource
 
@@ -95,22 +96,22 @@ class ApprovedListVersionAdmin(RegistryAdmin):
     def delete_model(self, request, obj):
         services.approved_list_version_delete(version=obj, actor=request.user)
 
-    @admin.action(description="Publish the selected drafts", permissions=["change"])
+    @admin.action(
+        description="Publish the selected draft (impact preview first)", permissions=["change"]
+    )
     def publish_selected(self, request, queryset):
-        for version in queryset.order_by("effective_from", "pk"):
-            try:
-                change = services.approved_list_publish(version=version, actor=request.user)
-            except ValidationError as e:
-                self.message_user(
-                    request, f"{version.label}: {' '.join(e.messages)}", messages.ERROR
-                )
-                continue
+        """Publishing goes through the impact preview: one draft at a time, to its publish
+        page, which lists the open cases the publish would move and asks to confirm."""
+        drafts = list(queryset.exclude(status=ListVersionStatus.PUBLISHED)[:2])
+        if len(drafts) != 1:
             self.message_user(
                 request,
-                f"{version.label} published. {change.summary}. Re-scoring "
-                f"{len(change.producer_ids) or 'all'} producer(s)' cases in the background.",
-                messages.SUCCESS,
+                "Select exactly one draft: each publish is previewed (which open cases it "
+                "moves) and confirmed on its own page.",
+                messages.ERROR,
             )
+            return None
+        return redirect("registry:list_version_publish", pk=drafts[0].pk)
 
     @admin.action(description="Start a new draft from the selected version", permissions=["add"])
     def new_draft_from(self, request, queryset):

@@ -16,8 +16,9 @@ from registry.ports import rescore_requested
 from registry.services.keys import NO_KEYS, ChangeKeys
 
 logger = logging.getLogger(__name__)
-# The changes recorded inside `changes_recorded()` (None: nobody is listening).
-_recorded: ContextVar[list[ReferenceChange] | None] = ContextVar("recorded", default=None)
+# The collectors of the `changes_recorded()` blocks open in this context, outermost first
+# (an impact preview around an API write that reports its own change: both hear it).
+_recorded: ContextVar[tuple[list[ReferenceChange], ...]] = ContextVar("recorded", default=())
 
 
 @contextmanager
@@ -26,7 +27,7 @@ def changes_recorded() -> Iterator[list[ReferenceChange]]:
     them (the API answers a write with the change it recorded, so a client can follow the
     re-score). Per context (thread or task), so concurrent requests never see each other's."""
     changes: list[ReferenceChange] = []
-    token = _recorded.set(changes)
+    token = _recorded.set((*_recorded.get(), changes))
     try:
         yield changes
     finally:
@@ -83,8 +84,7 @@ def reference_change_record(
     )
     change.full_clean()
     change.save()
-    listening = _recorded.get()
-    if listening is not None:
+    for listening in _recorded.get():
         listening.append(change)
     pk = change.pk
     transaction.on_commit(lambda: enqueue_rescore(pk))

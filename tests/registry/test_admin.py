@@ -161,7 +161,7 @@ def test_bulk_delete_of_a_published_version_is_refused(staff_client, published):
     assert ApprovedListVersion.objects.filter(pk=published.pk).exists()
 
 
-def test_the_publish_action_publishes_a_draft_and_records_the_change(
+def test_the_publish_action_goes_through_the_impact_preview_and_the_confirm_publishes(
     staff_client, staff_user, published
 ):
     draft = services.approved_list_version_create(
@@ -175,7 +175,16 @@ def test_the_publish_action_publishes_a_draft_and_records_the_change(
         reverse("admin:registry_approvedlistversion_changelist"),
         {"action": "publish_selected", "_selected_action": [draft.pk]},
     )
+    publish_url = reverse("registry:list_version_publish", args=[draft.pk])
+    changes = ReferenceChange.objects.count()
     assert response.status_code == 302
+    assert response["Location"] == publish_url
+    page = staff_client.get(publish_url)
+    assert "Impact on open cases" in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.status != ListVersionStatus.PUBLISHED  # the preview saved nothing
+    assert ReferenceChange.objects.count() == changes
+    assert staff_client.post(publish_url).status_code == 302
     draft.refresh_from_db()
     assert draft.status == ListVersionStatus.PUBLISHED
     change = ReferenceChange.objects.filter(kind=ChangeKind.LIST_PUBLISHED).latest("pk")
