@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dossier_views, views
 
 app_name = "assessments"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("case/<int:case_pk>/reassess/", views.case_reassess, name="case_reassess"),
     path("case/<int:case_pk>/history/", views.case_history, name="case_history"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("case/<int:pk>/dossier/", dossier_views.case_dossier_page, name="case_dossier"),
+    path("case/<int:pk>/dossier.pdf", dossier_views.case_dossier_pdf, name="case_dossier_pdf"),
+    path("case/<int:pk>/dossier.json", dossier_views.case_dossier_json, name="case_dossier_json"),
 ]
