@@ -82,7 +82,16 @@ DEPRECATED_COLUMNS = ("producer",)
 IMPORT_COLUMNS = (*LAYOUT, *DEPRECATED_COLUMNS)
 # Written by the export (shipments.resources), ignored by the import; producer_group is in
 # files exported before parties and sources.
-IGNORED_COLUMNS = ("band", "score", "status", "assessed_at", "producer_group")
+IGNORED_COLUMNS = (
+    "band",
+    "raw_band",
+    "verdict",
+    "main_reason",
+    "score",
+    "status",
+    "assessed_at",
+    "producer_group",
+)
 # Written by the export when a case has more intermediaries or sources than the layout has
 # slots; the import refuses a row where it is filled rather than lose them.
 OMITTED_COLUMN = "omitted"

@@ -1,7 +1,8 @@
 """The register as a spreadsheet (django-import-export): what the export writes.
 
 The columns are the import's layout (`shipments.importing.LAYOUT`, without watchers) between
-the assessment's band, score and status and the time it was made; the import ignores those,
+the assessment's band (and raw band where a disposition decided it), verdict, main reason,
+score and status and the time it was made; the import ignores those,
 so an exported file imports back unchanged. Parties and sources are written the way the
 import reads them: elements and evidence as space-separated codes, a registry plant by its
 English name and USCC, a typed plant name with the NOT_IN_REGISTRY mark. What the layout
@@ -34,6 +35,9 @@ from .models import HEADLINE_ROLES, SINGLE_ROLES, Case, CaseElement, CaseParty, 
 
 EXPORT_COLUMNS = (
     "band",
+    "raw_band",
+    "verdict",
+    "main_reason",
     "score",
     "status",
     *(column for column in LAYOUT if column != "watchers"),
@@ -111,6 +115,10 @@ def case_cells(case: Case) -> dict[str, object]:
 
 class CaseResource(SafeExportResource):
     band = fields.Field(attribute="get_band_display", column_name="band")
+    # The method's band without dispositions, blank where it is the same as the band.
+    raw_band = fields.Field(column_name="raw_band")
+    verdict = fields.Field(attribute="verdict_text", column_name="verdict")
+    main_reason = fields.Field(column_name="main_reason")
     status = fields.Field(attribute="get_status_display", column_name="status")
     elements = fields.Field(column_name="elements")
     product_form = fields.Field(attribute="product_form", column_name="product_form")
@@ -140,7 +148,7 @@ class CaseResource(SafeExportResource):
     def filter_export(self, queryset: QuerySet[Case], **kwargs) -> QuerySet[Case]:
         # Own attributes, so a caller's prefetch of the same relations cannot clash.
         return queryset.select_related(
-            "owner", "licence_record", "technology_item"
+            "owner", "licence_record", "technology_item", "latest_assessment"
         ).prefetch_related(
             Prefetch(
                 "case_elements",
@@ -166,6 +174,14 @@ class CaseResource(SafeExportResource):
             else ce.element_id
             for ce in case.export_elements
         )
+
+    def dehydrate_raw_band(self, case: Case) -> str:
+        return case.get_raw_band_display() if case.raw_band and case.raw_band != case.band else ""
+
+    def dehydrate_main_reason(self, case: Case) -> str:
+        """The worst factor's reason, as the register shows it."""
+        factors = case.latest_assessment.factors if case.latest_assessment_id else []
+        return factors[0]["reason"] if factors else ""
 
     def dehydrate_owner(self, case: Case) -> str:
         return case.owner.get_username()

@@ -59,6 +59,10 @@ def test_the_pdf_renders_chinese_names_in_its_text_layer(client, officer, dossie
     assert CHINESE in text
     assert dossier_case.reference in text
     assert f"Page 1 of {len(reader.pages)}" in text
+    assert (
+        f"Lodestone audit dossier · {dossier_case.reference} · as of"
+        in reader.pages[-1].extract_text()
+    )
     assert "Sign-off" in text
     fonts = {
         str(font.get_object()["/BaseFont"])

@@ -157,7 +157,7 @@ def test_the_export_writes_the_import_layout_around_the_assessment_columns(offic
     _magnet_case(officer, plant)
     data = _export()
     assert tuple(data.headers) == EXPORT_COLUMNS
-    assert EXPORT_COLUMNS[3:-2] == tuple(c for c in LAYOUT if c != "watchers")
+    assert EXPORT_COLUMNS[6:-2] == tuple(c for c in LAYOUT if c != "watchers")
     assert set(LAYOUT) <= set(IMPORT_COLUMNS)
     row = _rows(data)[0]
     assert row["buyer_lei"] == "529900T8BM49AURSDO55"

@@ -431,3 +431,30 @@ def test_the_assessment_panel_is_optional(officer_client, case):
     response = officer_client.get(reverse("shipments:case_detail", kwargs={"pk": case.pk}))
     assert response.status_code == 200
     assert "Assessment" in response.content.decode()
+
+
+def test_the_export_carries_band_verdict_and_main_reason(officer_client, officer, elements):
+    from shipments.services import case_create
+
+    created = case_create(
+        actor=officer,
+        reference="PO-EXP-WHY",
+        buyer="Example Motors GmbH",
+        exporter="Baotou Export Co.",
+        product_form="oxide",
+        quantity_kg=100,
+        destination="DE",
+        end_use="automotive",
+        end_user="Example Motors GmbH",
+        elements={"Nd": None},
+    )
+    created.refresh_from_db()
+    response = officer_client.get(
+        reverse("shipments:case_export"), {"q": "PO-EXP-WHY", "format": "csv"}
+    )
+    (row,) = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["band"] == created.get_band_display()
+    assert row["verdict"] == created.verdict_text
+    assert row["verdict"]  # every assessed case has one
+    assert row["main_reason"] == created.latest_assessment.factors[0]["reason"]
+    assert row["raw_band"] == ""  # no disposition decided it
