@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from assessments import dashboard
 
 admin.site.site_header = "Lodestone reference data"
 admin.site.site_title = "Lodestone admin"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="shipments:case_list"), name="home"),
+    path("", dashboard.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),

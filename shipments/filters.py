@@ -9,11 +9,13 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from registry.choices import ProductForm
 from registry.models import Element, Producer, ProducerGroup
 
-from .choices import Band, CaseStatus, LicenceStatus
+from .attention import ATTENTION_CHOICES, attention_filter
+from .choices import Band, CaseStatus, LicenceStatus, Verdict
 from .models import Case, CaseElement, CaseParty, CaseSource
 
 DEFAULT_FILTERS = {"status": [CaseStatus.OPEN, CaseStatus.ON_HOLD], "sort": ["risk"]}
@@ -96,6 +98,12 @@ class CaseFilterSet(django_filters.FilterSet):
     licence_status = django_filters.MultipleChoiceFilter(
         distinct=False, choices=LicenceStatus.choices, label="Licence status"
     )
+    verdict = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=Verdict.choices, widget=forms.CheckboxSelectMultiple
+    )
+    attention = django_filters.ChoiceFilter(
+        choices=ATTENTION_CHOICES, method="filter_attention", label="Needs attention"
+    )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", label="Sort by", empty_label=None
     )
@@ -113,6 +121,8 @@ class CaseFilterSet(django_filters.FilterSet):
             "product_form",
             "ship_date",
             "licence_status",
+            "verdict",
+            "attention",
             "sort",
         ]
 
@@ -158,6 +168,9 @@ class CaseFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Exists(CaseElement.objects.filter(case=OuterRef("pk"), element__in=value))
         )
+
+    def filter_attention(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return attention_filter(queryset, value, timezone.localdate()) if value else queryset
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*SORTS.get(value, SORTS["risk"]), "-pk")
