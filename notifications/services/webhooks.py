@@ -9,6 +9,7 @@ webhook_sending.py; the receiver's side is in docs/api.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 
@@ -32,7 +33,7 @@ TEST_EVENT = "webhook.test"
 
 
 def webhook_body(
-    *, event_id: uuid.UUID, event: str, occurred_at, case: Case | None, data: dict
+    *, event_id: uuid.UUID, event: str, occurred_at: dt.datetime, case: Case | None, data: dict
 ) -> dict:
     return {
         "id": str(event_id),
