@@ -21,6 +21,10 @@ REGISTRY_MODELS = (
 )  # fmt: skip
 CASE_MODELS = ("case", "caseelement", "document", "timelineevent", "licence")
 ASSESSMENT_MODELS = ("assessment",)
+DISPOSITION_MODELS = ("disposition",)
+# Officers record dispositions and approve each other's: the rule that matters is that the
+# approver is not the author (assessments.dispositions and a database constraint).
+APPROVE_DISPOSITION = "assessments.approve_disposition"
 # Staff configure the systems that listen (issue 14) and read what was sent to them.
 WEBHOOK_PERMISSIONS = [
     "notifications.add_webhookendpoint",
@@ -38,15 +42,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     STAFF: _perms("registry", REGISTRY_MODELS, ("add", "change", "delete", "view"))
     + _perms("shipments", CASE_MODELS, ("view",))
     + _perms("assessments", ASSESSMENT_MODELS, ("view",))
+    + _perms("assessments", DISPOSITION_MODELS, ("view",))
     + WEBHOOK_PERMISSIONS,
     OFFICER: _perms("registry", REGISTRY_MODELS, ("view",))
     + _perms("shipments", CASE_MODELS, ("add", "change", "view"))
     # A licence recorded by mistake is deleted while no case draws on it (PROTECT).
     + ["shipments.delete_licence"]
-    + _perms("assessments", ASSESSMENT_MODELS, ("add", "view")),
+    + _perms("assessments", ASSESSMENT_MODELS, ("add", "view"))
+    + _perms("assessments", DISPOSITION_MODELS, ("add", "view"))
+    + [APPROVE_DISPOSITION],
     VIEWER: _perms("registry", REGISTRY_MODELS, ("view",))
     + _perms("shipments", CASE_MODELS, ("view",))
-    + _perms("assessments", ASSESSMENT_MODELS, ("view",)),
+    + _perms("assessments", ASSESSMENT_MODELS, ("view",))
+    + _perms("assessments", DISPOSITION_MODELS, ("view",)),
 }
 
 

@@ -1,10 +1,12 @@
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
-from shipments.choices import Band
+from method.choices import FACTOR_LABELS, FACTORS, SEVERITIES
+from shipments.choices import Band, PartyRole
 
-from .choices import Trigger
+from .choices import DispositionKind, DispositionStatus, Trigger
 
 
 class Assessment(models.Model):
@@ -23,7 +25,7 @@ class Assessment(models.Model):
     method_version = models.CharField(max_length=20)
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        django_settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -62,3 +64,128 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.band} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# The longest a disposition may stand before it must be decided again.
+DISPOSITION_MAX_DAYS = 365
+SCREENING_KINDS = (DispositionKind.FALSE_POSITIVE, DispositionKind.CONFIRMED_MATCH)
+# Statuses a second officer decided (approved or rejected): they name the approver.
+DECIDED_STATUSES = (
+    DispositionStatus.APPROVED,
+    DispositionStatus.REJECTED,
+    DispositionStatus.REOPENED,
+    DispositionStatus.LAPSED,
+)
+
+
+class Disposition(models.Model):
+    """An officer's decision on a screening hit (false positive / confirmed match: the
+    watch entry and the party's role and name) or on a factor (risk accepted at the
+    factor's severity), approved by a second officer (DOMAIN, "Decisions that last and
+    reopen").
+
+    `basis` is the fingerprint of what it rested on when made (`method.dispositions`:
+    sorted [part, digest] pairs); the method reopens it when a part differs. Written only
+    through assessments.dispositions; every change is in `history`.
+    """
+
+    case = models.ForeignKey(
+        "shipments.Case", on_delete=models.CASCADE, related_name="dispositions"
+    )
+    kind = models.CharField(max_length=20, choices=DispositionKind.choices)
+    # risk_accepted: the factor and its severity when accepted
+    factor = models.CharField(
+        max_length=30, blank=True, choices=[(f, FACTOR_LABELS[f]) for f in FACTORS]
+    )
+    accepted_severity = models.CharField(
+        max_length=10, blank=True, choices=[(s, s) for s in SEVERITIES]
+    )
+    # false_positive / confirmed_match: the hit (entry, party role and name as screened)
+    watch_entry = models.ForeignKey(
+        "registry.WatchListEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispositions",
+    )
+    party_role = models.CharField(max_length=20, blank=True, choices=PartyRole.choices)
+    party_name = models.CharField(max_length=300, blank=True)
+    reason = models.TextField()
+    evidence = models.ManyToManyField(
+        "shipments.Document",
+        blank=True,
+        related_name="dispositions",
+        help_text="Documents of the case the decision rests on.",
+    )
+    basis = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approver = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who approved (or rejected) it: never the author.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=DispositionStatus.choices, default=DispositionStatus.PENDING
+    )
+    expires_on = models.DateField(help_text="It lapses on this day and must be decided again.")
+    status_reason = models.TextField(
+        blank=True, help_text="Why it was rejected, revoked, reopened or lapsed."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("approve_disposition", "Can approve or reject a disposition")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(approver=F("author")), name="disposition_approver_not_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DispositionStatus.values), name="disposition_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DispositionKind.values), name="disposition_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=SCREENING_KINDS, watch_entry__isnull=False, factor="")
+                    & ~Q(party_role="")
+                )
+                | Q(kind=DispositionKind.RISK_ACCEPTED, watch_entry__isnull=True, party_role="")
+                & ~Q(factor="")
+                & ~Q(accepted_severity=""),
+                name="disposition_target_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=DECIDED_STATUSES)
+                | Q(approver__isnull=False, decided_at__isnull=False),
+                name="disposition_decided_has_approver",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="disposition_reason_given"),
+        ]
+        indexes = [
+            models.Index(fields=["case", "status"], name="disposition_case_status"),
+            models.Index(fields=["status", "expires_on"], name="disposition_status_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.target} ({self.get_status_display()})"
+
+    @property
+    def is_screening(self) -> bool:
+        return self.kind in SCREENING_KINDS
+
+    @property
+    def target(self) -> str:
+        """'end user: Acme GmbH / Lockheed Martin Corporation' or the factor's label."""
+        if self.is_screening:
+            entry = self.watch_entry.name if self.watch_entry_id else ""
+            return f"{self.get_party_role_display()}: {self.party_name} / {entry}"
+        return str(self.get_factor_display())

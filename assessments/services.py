@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.choices import Trigger
+from assessments.dispositions.settle import dispositions_settle
 from assessments.models import Assessment
 from assessments.ports import CaseEvent, Worsened, band_worsened, case_events
 from assessments.selectors import (
@@ -325,6 +326,8 @@ def assessments_rescore_batch(
         stats.assessment_ids = [a.pk for a in snapshots]
         if worsened:
             _alerts_queue(worsened)
+        # What the method found about the dispositions (reopened, lapsed), written back.
+        dispositions_settle(pairs=list(zip(snapshots, results, strict=True)))
         events = _change_events(snapshots, results, previous_rows)
         if events:
             case_events(events=events)

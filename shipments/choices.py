@@ -137,6 +137,7 @@ class TimelineKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     ASSESSED = "assessed", "Assessed"
     NOTE = "note", "Note"
+    DISPOSITION = "disposition", "Disposition"
 
 
 class ImportState(models.TextChoices):

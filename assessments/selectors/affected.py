@@ -12,6 +12,8 @@ from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
+from assessments.choices import DispositionStatus
+from assessments.models import Disposition
 from assessments.selectors.inputs import method_settings, today_default
 from method.inputs import (
     WatchEntryFacts,
@@ -136,8 +138,9 @@ def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
     a ship date already passed: it is today) across a day on which a measure, suspension,
     list version or destination restriction starts or ends or a watch-list suspension
     lapses, its own licence expiry or a document expiry, or into another quota year; when
-    its planned ship date has passed since it was assessed; or when its licence decision
-    date (either end of the range) has passed since then (the decision became overdue).
+    its planned ship date has passed since it was assessed; when its licence decision
+    date (either end of the range) has passed since then (the decision became overdue); or
+    when one of its approved dispositions has reached its expiry (it lapses on the sweep).
     Nothing else about a case depends on today, so no other case is due. The date a
     snapshot was made is its stored `inputs.today`, so the sweep is exact for back-dated
     runs too.
@@ -169,9 +172,16 @@ def cases_due_for_sweep(today: dt.date | None = None) -> list[int]:
         case__status__in=ACTIVE_STATUSES, expires_on__isnull=False
     ).values_list("case_id", "expires_on"):
         expiries[case_id].append(expires)
+    expiring = set(
+        Disposition.objects.filter(
+            status=DispositionStatus.APPROVED,
+            expires_on__lte=today,
+            case__status__in=ACTIVE_STATUSES,
+        ).values_list("case_id", flat=True)
+    )
     due = []
     for pk, ship, valid_until, latest, old_as_of, assessed_today, created, *decision in rows:
-        if latest is None:
+        if latest is None or pk in expiring:
             due.append(pk)
             continue
         t0 = dt.date.fromisoformat(assessed_today) if assessed_today else created.date()

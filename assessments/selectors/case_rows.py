@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
+from assessments.selectors.dispositions import approved_dispositions, approved_dispositions_by_case
 from method.inputs import (
     CaseFacts,
     DocumentFacts,
@@ -235,7 +236,7 @@ def _related(case: Case, prefetched: str, manager: str) -> list:
 
 
 def cases_for_assessment(ids: Iterable[int] | None = None) -> QuerySet[Case]:
-    """Cases with everything their inputs need, in five queries however many.
+    """Cases with everything their inputs need, in six queries however many.
 
     Only the columns the inputs (and the re-score) read are loaded: see `CASE_COLUMNS`.
     """
@@ -271,6 +272,10 @@ def cases_for_assessment(ids: Iterable[int] | None = None) -> QuerySet[Case]:
                 "doc_type", "pk"
             ),
             to_attr="assessment_documents",
+        ),
+        # The approved dispositions are inputs too (DOMAIN, "Decisions that last and reopen").
+        Prefetch(
+            "dispositions", queryset=approved_dispositions(), to_attr="assessment_dispositions"
         ),
     )
     if ids is not None:
@@ -316,7 +321,7 @@ class _DocumentRow(NamedTuple):
 
 
 def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
-    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same five queries
+    """`list(cases_for_assessment(ids).order_by("pk"))` for a batch, in the same six queries
     (and, when the batch has licence records or technology items, up to three more: the
     records, their cases' consumption, the items),
     with the elements and documents read as plain rows instead of model instances (building
@@ -369,6 +374,7 @@ def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
     licence_ids = {c.licence_record_id for c in cases if c.licence_record_id}
     licences = Licence.objects.in_bulk(list(licence_ids)) if licence_ids else {}
     consumed = licence_consumption(licence_ids)
+    dispositions = approved_dispositions_by_case(ids)
     item_ids = {c.technology_item_id for c in cases if c.technology_item_id}
     items = (
         TechnologyItem.objects.select_related("measure").in_bulk(list(item_ids)) if item_ids else {}
@@ -381,4 +387,5 @@ def cases_for_assessment_list(ids: Iterable[int]) -> list[Case]:
         case.assessment_documents = documents[case.pk]  # type: ignore[attr-defined]
         case.assessment_parties = parties[case.pk]  # type: ignore[attr-defined]
         case.assessment_sources = sources[case.pk]  # type: ignore[attr-defined]
+        case.assessment_dispositions = dispositions.get(case.pk, [])  # type: ignore[attr-defined]
     return cases

@@ -21,7 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 
+from assessments.choices import DispositionStatus
 from assessments.selectors.case_rows import _related, case_as_of, case_facts_build
+from assessments.selectors.dispositions import disposition_facts
 from assessments.selectors.watch import WatchIndex, watch_index
 from method import applicability
 from method.inputs import (
@@ -30,6 +32,7 @@ from method.inputs import (
     AssessmentInputs,
     CalendarFacts,
     DestinationFacts,
+    DispositionFacts,
     DocumentFacts,
     ElementFacts,
     HsLineFacts,
@@ -41,6 +44,7 @@ from method.inputs import (
     QuotaFallbackFacts,
     SourceFacts,
     SuspensionFacts,
+    WatchEntryFacts,
     canonical_json,
 )
 from method.screening import party_identifiers
@@ -74,6 +78,7 @@ _INPUT_FIELDS = {
     "destination_restrictions",
     "watch_candidates",
     "settings",
+    "dispositions",
 }
 _NOT_LISTED = ("not_listed", "")
 # The licence factor counts 45 working days from the application (or from today when none
@@ -446,6 +451,7 @@ class ReferenceData:
             "destination_restrictions": [shared(d) for d in inputs.destination_restrictions],
             "watch_candidates": [shared(w) for w in inputs.watch_candidates],
             "settings": shared(inputs.settings),
+            "dispositions": [d.to_dict() for d in inputs.dispositions],
         }
 
     def inputs_dict_and_hash(self, inputs: AssessmentInputs) -> tuple[dict, str]:
@@ -472,6 +478,23 @@ class ReferenceData:
             )
             self._producer_facts[key] = facts
         return facts
+
+    def _with_disposition_entries(
+        self, watch: tuple[WatchEntryFacts, ...], dispositions: tuple[DispositionFacts, ...]
+    ) -> tuple[WatchEntryFacts, ...]:
+        """The candidates plus each screening disposition's entry (the method needs it to
+        judge the disposition even when screening no longer proposes the entry)."""
+        have = {entry.id for entry in watch}
+        extra = [
+            entry
+            for d in dispositions
+            if d.entry_id is not None and d.entry_id not in have
+            for entry in [self.watch.entry(d.entry_id)]
+            if entry is not None
+        ]
+        if not extra:
+            return watch
+        return tuple(sorted({e.id: e for e in (*watch, *extra)}.values(), key=lambda e: e.id))
 
     def build(self, case: Case, today: dt.date) -> tuple[AssessmentInputs, dict]:
         as_of = case_as_of(case, today)
@@ -577,6 +600,12 @@ class ReferenceData:
             self.method,
             [pair for p in parties for pair in party_identifiers(p)],
         )
+        dispositions = tuple(
+            disposition_facts(d)
+            for d in _related(case, "assessment_dispositions", "dispositions")
+            if d.status == DispositionStatus.APPROVED
+        )
+        watch = self._with_disposition_entries(watch, dispositions)
         destinations = self.destinations.get(case.destination, ())
         inputs = AssessmentInputs(
             as_of=as_of,
@@ -589,6 +618,7 @@ class ReferenceData:
             destination_restrictions=destinations,
             watch_candidates=watch,
             settings=self.method,
+            dispositions=dispositions,
         )
         measure_ids = sorted(
             {facts.id for facts, _ in measures} | {i for _, by in measures for i in by}

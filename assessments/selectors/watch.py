@@ -44,6 +44,7 @@ class WatchIndex:
                 self._owner.append(position)
                 self._names.append(normalise_party(name))
         self._memo: dict[tuple[str, float], frozenset[int]] = {}
+        self._by_id = {entry.id: entry for entry in self.entries}
         # (kind, VALUE) -> positions: an identifier that agrees is a match whatever the name.
         self._identified: dict[tuple[str, str], set[int]] = {}
         for position, entry in enumerate(self.entries):
@@ -71,6 +72,10 @@ class WatchIndex:
             self._memo.clear()
         self._memo[key] = found
         return found
+
+    def entry(self, entry_id: int | None) -> WatchEntryFacts | None:
+        """The entry with this id (None when removed or unknown)."""
+        return self._by_id.get(entry_id) if entry_id is not None else None
 
     def candidates(
         self,
