@@ -13,7 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
-from api.views import auth, cases, registry
+from api.views import auth, cases, dispositions, registry
 
 app_name = "api"
 
@@ -21,6 +21,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("cases", cases.CaseViewSet, basename="case")
 router.register("licences", cases.LicenceViewSet, basename="licence")
+router.register("dispositions", dispositions.DispositionViewSet, basename="disposition")
 router.register("elements", registry.ElementViewSet, basename="element")
 router.register("producer-groups", registry.ProducerGroupViewSet, basename="producer-group")
 router.register("producers", registry.ProducerViewSet, basename="producer")

@@ -68,6 +68,8 @@ class Assessment(models.Model):
 
 # The longest a disposition may stand before it must be decided again.
 DISPOSITION_MAX_DAYS = 365
+# A risk is accepted at medium or high; a critical factor means "will not execute".
+ACCEPTABLE_SEVERITIES = ("medium", "high")
 SCREENING_KINDS = (DispositionKind.FALSE_POSITIVE, DispositionKind.CONFIRMED_MATCH)
 # Statuses a second officer decided (approved or rejected): they name the approver.
 DECIDED_STATUSES = (

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from assessments.models import Assessment
+from assessments.models import ACCEPTABLE_SEVERITIES, Assessment
 from assessments.selectors import FactorChange, assessment_diff
 from method.choices import ACTOR_LABELS, FACTOR_LABELS, PARTY_ROLE_LABELS
 from method.factors.documents import document_checklist
@@ -65,6 +65,11 @@ class FactorRow:
     next_steps: list[str] = field(default_factory=list)
     caveat: str = ""  # a system-wide caveat behind the severity (shown, not added up)
     raw_severity: str = ""  # where a disposition decided the factor: its severity without
+
+    @property
+    def acceptable(self) -> bool:
+        """An officer may accept this factor's risk (medium or high, not decided yet)."""
+        return not self.raw_severity and self.severity in ACCEPTABLE_SEVERITIES
 
 
 def evidence_url(kind: str, ref_id: str) -> str | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dossier_views, views
+from . import disposition_views, dossier_views, views
 
 app_name = "assessments"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("case/<int:case_pk>/reassess/", views.case_reassess, name="case_reassess"),
     path("case/<int:case_pk>/history/", views.case_history, name="case_history"),
     path("<int:pk>/", views.detail, name="detail"),
+    path(
+        "case/<int:case_pk>/dispositions/new/",
+        disposition_views.disposition_new,
+        name="disposition_new",
+    ),
+    path(
+        "dispositions/<int:pk>/decide/",
+        disposition_views.disposition_decide,
+        name="disposition_decide",
+    ),
+    path("approvals/", disposition_views.approvals, name="approvals"),
     path("case/<int:pk>/dossier/", dossier_views.case_dossier_page, name="case_dossier"),
     path("case/<int:pk>/dossier.pdf", dossier_views.case_dossier_pdf, name="case_dossier_pdf"),
     path("case/<int:pk>/dossier.json", dossier_views.case_dossier_json, name="case_dossier_json"),

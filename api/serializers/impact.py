@@ -2,16 +2,18 @@
 
 from rest_framework import serializers
 
-from method.choices import BANDS, VERDICTS
+from shipments.choices import Band, Verdict
 
 
 class ImpactRowSerializer(serializers.Serializer):
     case_id = serializers.IntegerField()
     reference = serializers.CharField()
-    old_band = serializers.ChoiceField(choices=["", *BANDS], help_text="'' = not assessed.")
-    new_band = serializers.ChoiceField(choices=list(BANDS))
-    old_verdict = serializers.ChoiceField(choices=["", *VERDICTS])
-    new_verdict = serializers.ChoiceField(choices=list(VERDICTS))
+    old_band = serializers.ChoiceField(
+        choices=Band.choices, allow_blank=True, help_text="'' = not assessed."
+    )
+    new_band = serializers.ChoiceField(choices=Band.choices)
+    old_verdict = serializers.ChoiceField(choices=Verdict.choices, allow_blank=True)
+    new_verdict = serializers.ChoiceField(choices=Verdict.choices)
     new_verdict_text = serializers.CharField()
     reason = serializers.CharField(help_text="The new worst factor's reason.")
     direction = serializers.ChoiceField(choices=["worse", "better", "same"])

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -42,6 +43,23 @@ PREVIEW = OpenApiParameter(
     description="true: do not write; answer 200 with the impact (which open cases the write "
     "would move, computed on the proposed data and rolled back) instead.",
 )
+
+
+def previewable(written, code=status.HTTP_201_CREATED) -> dict:
+    """The schema of a write that takes `?preview=true` (extend_schema's arguments): `code`
+    with the object written, or 200 with the impact. A write that answers 200 itself answers
+    one of the two."""
+    responses = {400: VALIDATION_ERROR}
+    if code == status.HTTP_200_OK:
+        responses[200] = PolymorphicProxySerializer(
+            component_name=f"{written.__name__.removesuffix('Serializer')}OrImpact",
+            serializers=[written, ImpactSerializer],
+            resource_type_field_name=None,
+        )
+    else:
+        responses[code] = written
+        responses[200] = ImpactSerializer
+    return {"parameters": [PREVIEW], "responses": responses}
 
 
 class PreviewMixin:
@@ -100,7 +118,7 @@ class ProducerViewSet(ReadOnlyViewSet):
     create=extend_schema(
         summary="Create a draft list version (staff)",
         request=s.ListVersionCreateSerializer,
-        responses={201: s.ApprovedListVersionDetailSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.ApprovedListVersionDetailSerializer),
     )
 )
 @extend_schema(tags=["reference data"])
@@ -134,7 +152,6 @@ class ApprovedListVersionViewSet(PreviewMixin, mixins.CreateModelMixin, ReadOnly
         }
         return Response(s.ListDiffSerializer(data).data)
 
-    @extend_schema(parameters=[PREVIEW])
     def create(self, request):
         data = s.ListVersionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -146,7 +163,7 @@ class ApprovedListVersionViewSet(PreviewMixin, mixins.CreateModelMixin, ReadOnly
     @extend_schema(
         summary="Put a producer on a draft version with a status (staff)",
         request=s.ListEntrySetSerializer,
-        responses={201: s.ApprovedListEntrySerializer, 400: VALIDATION_ERROR},
+        **previewable(s.ApprovedListEntrySerializer),
     )
     @action(
         detail=True,
@@ -154,7 +171,6 @@ class ApprovedListVersionViewSet(PreviewMixin, mixins.CreateModelMixin, ReadOnly
         url_path="entries",
         required_perms={"POST": ["registry.add_approvedlistentry"]},
     )
-    @extend_schema(parameters=[PREVIEW])
     def entry_set(self, request, pk=None):
         version = self.get_object()
         data = s.ListEntrySetSerializer(data=request.data)
@@ -167,14 +183,13 @@ class ApprovedListVersionViewSet(PreviewMixin, mixins.CreateModelMixin, ReadOnly
     @extend_schema(
         summary="Publish a draft version; affected open cases are re-scored (staff)",
         request=None,
-        responses={201: s.ReferenceChangeSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.ReferenceChangeSerializer),
     )
     @action(
         detail=True,
         methods=["post"],
         required_perms={"POST": ["registry.change_approvedlistversion"]},
     )
-    @extend_schema(parameters=[PREVIEW])
     def publish(self, request, pk=None):
         version = self.get_object()
         change = services.approved_list_publish(version=version, actor=request.user)
@@ -197,7 +212,7 @@ class QuotaCycleViewSet(PreviewMixin, ReadOnlyViewSet):
     @extend_schema(
         summary="Issue (or correct) a quota batch of this cycle (staff)",
         request=s.QuotaBatchIssueSerializer,
-        responses={201: s.QuotaBatchWriteSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.QuotaBatchWriteSerializer),
     )
     @action(
         detail=True,
@@ -205,7 +220,6 @@ class QuotaCycleViewSet(PreviewMixin, ReadOnlyViewSet):
         url_path="batches",
         required_perms={"POST": ["registry.add_quotabatch", "registry.change_quotabatch"]},
     )
-    @extend_schema(parameters=[PREVIEW])
     def batch_issue(self, request, pk=None):
         cycle = self.get_object()
         data = s.QuotaBatchIssueSerializer(data=request.data)
@@ -227,7 +241,7 @@ class QuotaBatchViewSet(PreviewMixin, ReadOnlyViewSet):
         summary="Set a group's allocation in this batch, of any cycle, published or not; "
         "affected open cases are re-scored (staff)",
         request=s.QuotaAllocationSetSerializer,
-        responses={201: s.QuotaAllocationWriteSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.QuotaAllocationWriteSerializer),
     )
     @action(
         detail=True,
@@ -237,7 +251,6 @@ class QuotaBatchViewSet(PreviewMixin, ReadOnlyViewSet):
             "POST": ["registry.add_quotaallocation", "registry.change_quotaallocation"]
         },
     )
-    @extend_schema(parameters=[PREVIEW])
     def allocation_set(self, request, pk=None):
         batch = self.get_object()
         data = s.QuotaAllocationSetSerializer(data=request.data)
@@ -253,7 +266,7 @@ class QuotaBatchViewSet(PreviewMixin, ReadOnlyViewSet):
     partial_update=extend_schema(
         summary="Change a measure; cases in its old and new scope are re-scored (staff)",
         request=s.MeasureUpdateSerializer,
-        responses={200: s.MeasureWriteSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.MeasureWriteSerializer, status.HTTP_200_OK),
     )
 )
 @extend_schema(tags=["reference data"])
@@ -265,7 +278,6 @@ class MeasureViewSet(PreviewMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
     filterset_fields = ["confidence", "is_demo"]
     http_method_names = ["get", "patch", "head", "options"]
 
-    @extend_schema(parameters=[PREVIEW])
     def partial_update(self, request, pk=None):
         measure = self.get_object()
         data = s.MeasureUpdateSerializer(data=request.data, partial=True)
@@ -280,12 +292,12 @@ class MeasureViewSet(PreviewMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
     create=extend_schema(
         summary="Suspend a measure for a window (staff)",
         request=s.SuspensionWriteSerializer,
-        responses={201: s.SuspensionWriteResultSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.SuspensionWriteResultSerializer),
     ),
     update=extend_schema(
         summary="Change a suspension's window, instrument or note (staff)",
         request=s.SuspensionWriteSerializer,
-        responses={200: s.SuspensionWriteResultSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.SuspensionWriteResultSerializer, status.HTTP_200_OK),
     ),
 )
 @extend_schema(tags=["reference data"])
@@ -297,7 +309,6 @@ class SuspensionViewSet(
     filterset_fields = ["measure"]
     http_method_names = ["get", "post", "put", "head", "options"]
 
-    @extend_schema(parameters=[PREVIEW])
     def create(self, request):
         data = s.SuspensionWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -305,7 +316,6 @@ class SuspensionViewSet(
             suspension = services.suspension_set(actor=request.user, **data.validated_data)
         return _written(s.SuspensionWriteResultSerializer, suspension, changes)
 
-    @extend_schema(parameters=[PREVIEW])
     def update(self, request, pk=None):
         suspension = self.get_object()
         data = s.SuspensionWriteSerializer(data=request.data)
@@ -327,7 +337,7 @@ class WatchListViewSet(PreviewMixin, ReadOnlyViewSet):
     @extend_schema(
         summary="Add an entry (or change the entry of that name) on this list (staff)",
         request=s.WatchEntryWriteSerializer,
-        responses={201: s.WatchListEntryWriteSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.WatchListEntryWriteSerializer),
     )
     @action(
         detail=True,
@@ -335,7 +345,6 @@ class WatchListViewSet(PreviewMixin, ReadOnlyViewSet):
         url_path="entries",
         required_perms={"POST": ["registry.add_watchlistentry", "registry.change_watchlistentry"]},
     )
-    @extend_schema(parameters=[PREVIEW])
     def entry_upsert(self, request, pk=None):
         watch_list = self.get_object()
         data = s.WatchEntryWriteSerializer(data=request.data)
@@ -351,7 +360,7 @@ class WatchListViewSet(PreviewMixin, ReadOnlyViewSet):
     partial_update=extend_schema(
         summary="Change a watch-list entry; cases naming the party are re-scored (staff)",
         request=s.WatchEntryWriteSerializer,
-        responses={200: s.WatchListEntryWriteSerializer, 400: VALIDATION_ERROR},
+        **previewable(s.WatchListEntryWriteSerializer, status.HTTP_200_OK),
     )
 )
 @extend_schema(tags=["reference data"])
@@ -361,7 +370,6 @@ class WatchListEntryViewSet(PreviewMixin, mixins.UpdateModelMixin, ReadOnlyViewS
     filterset_fields = ["watch_list", "status", "notice"]
     http_method_names = ["get", "patch", "head", "options"]
 
-    @extend_schema(parameters=[PREVIEW])
     def partial_update(self, request, pk=None):
         entry = self.get_object()
         data = s.WatchEntryWriteSerializer(data=request.data, partial=True)

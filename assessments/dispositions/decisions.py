@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.roles import APPROVE_DISPOSITION
 from assessments.choices import DispositionKind, DispositionStatus, Trigger
 from assessments.dispositions._common import event_data, timeline_event
-from assessments.models import DISPOSITION_MAX_DAYS, Disposition
+from assessments.models import ACCEPTABLE_SEVERITIES, DISPOSITION_MAX_DAYS, Disposition
 from assessments.ports import CaseEvent, case_events
 from assessments.selectors.inputs import assessment_inputs_build
 from assessments.services import assessment_run
@@ -28,8 +28,6 @@ from shipments.models import Case, Document
 from shipments.services.assessed import timeline_events_add
 
 ADD_PERMISSION = "assessments.add_disposition"
-# A risk is accepted at medium or high; a critical factor means "will not execute".
-ACCEPTABLE = ("medium", "high")
 
 
 def _tell(d: Disposition, event: str, actor, **extra) -> None:
@@ -65,7 +63,7 @@ def _basis_for_factor(case: Case, factor: str) -> tuple[str, list]:
     if found is None:
         raise ValidationError({"factor": f"Unknown factor {factor!r}."})
     severity = found.get("raw_severity") or found["severity"]
-    if severity not in ACCEPTABLE:
+    if severity not in ACCEPTABLE_SEVERITIES:
         raise ValidationError(
             {"factor": f"A risk is accepted at medium or high; this factor is {severity}."}
         )

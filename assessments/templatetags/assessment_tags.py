@@ -1,6 +1,9 @@
 from django import template
 
+from accounts.roles import APPROVE_DISPOSITION
+from assessments.dispositions.decisions import ADD_PERMISSION
 from assessments.presenters import FACTOR_LABELS, case_checklist, factor_rows, verdict_view
+from assessments.selectors.dispositions import case_dispositions
 
 register = template.Library()
 
@@ -16,6 +19,10 @@ def case_assessment_panel(context, case):
         "factors": factor_rows(assessment) if assessment else [],
         "verdict": verdict_view(assessment) if assessment else None,
         "can_reassess": bool(user and user.has_perm("assessments.add_assessment")),
+        "dispositions": list(case_dispositions(case)) if assessment else [],
+        "can_dispose": bool(user and user.has_perm(ADD_PERMISSION)),
+        "can_approve": bool(user and user.has_perm(APPROVE_DISPOSITION)),
+        "user": user,
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }

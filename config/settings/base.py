@@ -106,6 +106,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "notifications.context_processors.outbox_trouble",
                 "assessments.context_processors.caveats",
+                "assessments.context_processors.approvals",
             ],
         },
     },
@@ -366,6 +367,10 @@ SPECTACULAR_SETTINGS = {
         "ProductFormEnum": "registry.choices.ProductForm",
         "BandEnum": "shipments.choices.Band",
         "VerdictEnum": "shipments.choices.Verdict",
+        "SeverityEnum": "method.choices.SEVERITIES",
+        "DispositionKindEnum": "assessments.choices.DispositionKind",
+        "DispositionStatusEnum": "assessments.choices.DispositionStatus",
+        "DispositionPartyRoleEnum": "shipments.choices.PartyRole",
     },
 }
 

@@ -22,19 +22,10 @@ from notifications.models import OutboxMessage
 from registry.models import ReferenceChange
 from registry.services import watch_list_entry_upsert
 from shipments.models import Case
+from tests.assessments.conftest import FUZZY
 from tests.assessments.factories import case_create
 
 pytestmark = pytest.mark.django_db
-
-FUZZY = "Lockheed Martn Corp"  # a name score alone: a potential match (high)
-
-
-@pytest.fixture
-def flagged(world, officer):
-    case = case_create(officer, producer=world.northern_plant, end_user=FUZZY)
-    assessment_run(case=case, trigger=Trigger.CREATED, actor=officer)
-    case.refresh_from_db()
-    return case
 
 
 def _clear(case, world, officer, **extra):
