@@ -70,6 +70,9 @@ TRADER_CN = ("trader", TRADER, "CN", "91310000MA1DEMO08")
 TRADER_HK = ("trader", "Hong Kong Demo Metals Trading Ltd", "HK", "")
 # On the demo screening list (demo.registry): screening reaches every role.
 LISTED_FORWARDER = ("forwarder", "Caspian Bridge Logistics FZE", "AE", "")
+# A forwarder whose name is one word-ending away from the listed one, country not captured:
+# a name score alone (potential, high) that an officer clears as a false positive.
+NEAR_FORWARDER = ("forwarder", "Caspian Bridge Logistic FZCO", "", "")
 
 # Evidence of a source (document types of CaseSource.evidence).
 DECLARED = ["supplier_declaration", "invoice"]
@@ -1334,7 +1337,51 @@ CASES: list[dict[str, Any]] = [
         "expiring": ["end_user_certificate"],
         "owner": "officer",
     },
+    {
+        "ref": "DEMO-065",
+        "title": "NdPr magnets via a forwarder named like a listed one: a false positive",
+        "exporter": MAGNET_BT,
+        "via": [NEAR_FORWARDER],
+        "sources": [_ndpr(HEFA)],
+        "form": "magnet",
+        "el": {"Nd": 30, "Pr": 7},
+        "hs": "8505111000",
+        "qty": 900,
+        "dest": "AE",
+        "use": "industrial",
+        "eu": "Sharjah Pump Motors LLC",
+        "ship": D(2027, 1, 19),
+        "lic": "not_required",
+        "docs": BASIC,
+        "owner": "officer",
+    },
 ]
+
+# Dispositions the demo records through the services (demo.loading.dispositions_load): one
+# of each state an officer meets. (case, kind, subject, author, decider, outcome, days, reason)
+# subject: ("hit", party role, entry name) or ("factor", name); outcome: approved, pending,
+# rejected; days: until expiry.
+DISPOSITIONS = [
+    (
+        "DEMO-065", "false_positive", ("hit", "forwarder", "Caspian Bridge Logistics FZE"),
+        "officer", "officer2", "approved", 180,
+        "A different firm: Caspian Bridge Logistic FZCO holds Sharjah trade licence 7731 "
+        "(owners and address differ from the listed FZE); register extract on file.",
+    ),
+    (
+        "DEMO-015", "risk_accepted", ("factor", "end_use"), "officer2", "officer", "approved",
+        20, "End use reviewed: civil motor line, plant visit report of 2026-10-14 on file.",
+    ),
+    (
+        "DEMO-027", "risk_accepted", ("factor", "end_use"), "officer2", "", "pending", 90,
+        "End-user statement and the buyer's product catalogue show a civil application.",
+    ),
+    (
+        "DEMO-047", "false_positive", ("hit", "forwarder", "Caspian Bridge Logistics FZE"),
+        "officer", "officer2", "rejected", 90,
+        "The forwarder says it is a branch, not the listed company.",
+    ),
+]  # fmt: skip
 
 EXPIRED_ON = D(2026, 10, 31)
 VALID_UNTIL = D(2027, 12, 31)

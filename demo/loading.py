@@ -1,6 +1,7 @@
 """Loading the demo: users, the registry demo, a reported quota allocation and the licence
 records (recorded through the services, as staff and officers would), the cases (through
-the services), and one pending reference change. Idempotent: users are matched by
+the services), their dispositions (recorded and decided by two officers), and one pending
+reference change. Idempotent: users are matched by
 username, licences by number, cases by reference (an existing case is left alone), the
 allocation by batch, group, kind and category, the reference change by the entry it adds.
 """
@@ -18,9 +19,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.dispositions.decisions import (
+    disposition_approve,
+    disposition_create,
+    disposition_reject,
+)
 from demo.cases import (
     BASIC,
     CASES,
+    DISPOSITIONS,
     EXPIRED_ON,
     EXPIRING_IN,
     FULL,
@@ -87,6 +94,7 @@ def demo_load() -> DemoReport:
         with transaction.atomic():
             case_load(spec=spec, owner=owner, users=users, index=i, licences=licences)
         created += 1
+    dispositions_load(users=users)
     reference_change_load(staff=users["staff"])
     imports_load(officer=users["officer"])
     return DemoReport(
@@ -176,6 +184,38 @@ def licences_load(*, officer) -> dict[str, Licence]:
             licence = licence_create(actor=officer, **fields)
         out[licence.number] = licence
     return out
+
+
+def dispositions_load(*, users: dict) -> None:
+    """The demo's dispositions (demo.cases.DISPOSITIONS), recorded and decided through the
+    services as two officers would. A case that already has a disposition is left alone."""
+    for ref, kind, subject, author, decider, outcome, days, reason in DISPOSITIONS:
+        case = Case.objects.filter(reference=ref).first()
+        if case is None or case.dispositions.exists():
+            continue
+        on = (
+            {"watch_entry": WatchListEntry.objects.get(name=subject[2]), "party_role": subject[1]}
+            if subject[0] == "hit"
+            else {"factor": subject[1]}
+        )
+        with transaction.atomic():
+            d = disposition_create(
+                case=case,
+                kind=kind,
+                actor=users[author],
+                reason=reason,
+                expires_on=timezone.localdate() + dt.timedelta(days=days),
+                **on,
+            )
+            if outcome == "approved":
+                disposition_approve(disposition=d, actor=users[decider])
+            elif outcome == "rejected":
+                disposition_reject(
+                    disposition=d,
+                    actor=users[decider],
+                    reason="Same trade licence number as the listed entry: a branch is the "
+                    "listed party.",
+                )
 
 
 def reference_change_load(*, staff) -> None:

@@ -5,8 +5,11 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from assessments.models import Disposition
+from assessments.selectors.dispositions import dispositions_awaiting
 from demo.cases import CASES
 from demo.loading import IMPORT_ROWS, demo_load
 from notifications.models import DocumentReminder, OutboxMessage
@@ -36,7 +39,8 @@ def _bands_and_the_book(first) -> None:
             "band", flat=True
         )
     )
-    assert book == {"low": 9, "medium": 23, "high": 24, "critical": 8}
+    # DEMO-015's accepted end-use risk makes it low as decided (raw medium).
+    assert book == {"low": 10, "medium": 23, "high": 24, "critical": 8}
 
 
 def _magnet_from_a_maker_with_evidenced_sources_is_not_high_on_eligibility() -> None:
@@ -194,6 +198,26 @@ def _a_magnet_with_no_composition_is_held_high() -> None:
     assert "declare the composition" in " ".join(_factor(case, "product_scope")["next_steps"])
 
 
+def _dispositions_in_each_state() -> None:
+    states = {
+        d.case.reference: (d.kind, d.status) for d in Disposition.objects.select_related("case")
+    }
+    assert states == {
+        "DEMO-065": ("false_positive", "approved"),
+        "DEMO-015": ("risk_accepted", "approved"),
+        "DEMO-027": ("risk_accepted", "pending"),
+        "DEMO-047": ("false_positive", "rejected"),
+    }
+    accepted = Case.objects.get(reference="DEMO-015")
+    assert (accepted.band, accepted.raw_band) == ("low", "medium")
+    cleared = _factor(Case.objects.get(reference="DEMO-065"), "end_use")
+    assert (cleared["severity"], cleared["raw_severity"]) == ("none", "medium")
+    # The rejected one changed nothing: the listed forwarder still counts.
+    assert _factor(Case.objects.get(reference="DEMO-047"), "end_use")["severity"] != "none"
+    officer = get_user_model().objects.get(username="officer")
+    assert [d.case.reference for d in dispositions_awaiting(officer)] == ["DEMO-027"]
+
+
 def test_the_demo_book_loads_once_with_every_capability():
     ensure_role_groups()  # an earlier transactional test's flush may have removed them
     first = demo_load()
@@ -211,6 +235,7 @@ def test_the_demo_book_loads_once_with_every_capability():
     _quota_of_the_unpublished_cycle()
     _an_overdue_decision_is_medium()
     _an_expiring_document_is_reminded_to_its_owner()
+    _dispositions_in_each_state()
     # The pending reference change of the demo re-scored exactly its one case and alerted.
     change = ReferenceChange.objects.filter(summary__contains="Lannion Photonics").get()
     assert change.affected_count == 1
