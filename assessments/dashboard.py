@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.roles import APPROVE_DISPOSITION
 from assessments.models import Assessment
 from assessments.selectors.case_rows import WORKING_STATUSES
+from assessments.selectors.dispositions import dispositions_awaiting
 from method.choices import BANDS, VERDICT_LABELS, VERDICTS
 from shipments.attention import ATTENTION, RECENT, attention_filter
 from shipments.models import Case
@@ -54,6 +56,12 @@ def dashboard_figures(user, today: dt.date) -> dict:
     mine = Figure(
         "mine", "My open cases", working.filter(owner=user).count(), register_url(owner=user.pk)
     )
+    awaiting = Figure(
+        "approvals",
+        "Dispositions awaiting my approval",
+        dispositions_awaiting(user).count(),
+        reverse("assessments:approvals"),
+    )
     attention = [
         Figure(
             key, label, attention_filter(working, key, today).count(), register_url(attention=key)
@@ -77,6 +85,7 @@ def dashboard_figures(user, today: dt.date) -> dict:
         "bands": bands,
         "verdicts": verdicts,
         "mine": mine,
+        "awaiting": awaiting if user.has_perm(APPROVE_DISPOSITION) else None,
         "attention": attention,
         "escalated": escalated,
     }

@@ -15,3 +15,8 @@ class NotificationsConfig(AppConfig):
         from notifications.services.events import case_events_record
 
         case_events.provide(case_events_record)
+
+        from notifications.services.mentions import people_told_queue
+        from shipments.ports import people_told
+
+        people_told.provide(people_told_queue)

@@ -13,6 +13,7 @@ class MessageKind(models.TextChoices):
     STAFF = "staff", "Outbox trouble notice to staff"
     REMINDER = "reminder", "Document expiry reminder"
     WEBHOOK = "webhook", "Webhook endpoint disabled notice to staff"
+    MENTION = "mention", "Mentioned in a comment or given a case"
 
 
 class MessageStatus(models.TextChoices):

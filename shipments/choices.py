@@ -136,7 +136,7 @@ class TimelineKind(models.TextChoices):
     DOCUMENT_EXPIRED = "document_expired", "Document expired"
     STATUS_CHANGED = "status_changed", "Status changed"
     ASSESSED = "assessed", "Assessed"
-    NOTE = "note", "Note"
+    NOTE = "note", "Comment"
     DISPOSITION = "disposition", "Disposition"
 
 

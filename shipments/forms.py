@@ -321,3 +321,19 @@ class ImportForm(forms.Form):
                 f"The file is named .{ext} but its content is {facts.kind.upper()}."
             )
         return file
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="@username tells that person by e-mail.",
+    )
+
+
+class AssignForm(forms.Form):
+    owner = UserChoiceField(queryset=get_user_model().objects.none(), label="Give to")
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users_with_perm("change_case").exclude(pk=case.owner_id)

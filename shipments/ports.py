@@ -1,5 +1,9 @@
 """The shipments app's calls upwards (core/ports.py), all provided by assessments.
 
+`people_told(why=, case_id=, event_id=, people=)`: people were mentioned in a comment
+(why "mentioned") or given the case (why "assigned"); the timeline event says what. Tell
+them, inside the caller's transaction. Provided by notifications (the outbox).
+
 `case_assess(case=, trigger=, actor=, changed=None)`: a case was created or its inputs may
 have moved; assess it inside the caller's transaction. Provided by assessments
 (`AssessmentsConfig.ready`), which also decides, from `changed` (the names of the fields an
@@ -27,4 +31,11 @@ reference_load: Port = Port(
     "shipments.reference_load",
     provided_by="assessments",
     doc="Load the reference data once, for several cases_assess calls (an opaque value).",
+)
+
+people_told: Port = Port(
+    "shipments.people_told",
+    provided_by="notifications",
+    doc="Tell people about a timeline event (why= mentioned|assigned, case_id=, event_id=, "
+    "people=[user ids]); in the caller's transaction.",
 )

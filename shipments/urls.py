@@ -25,5 +25,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/status/", views.case_status, name="case_status"),
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("<int:pk>/comments/", views.case_comment, name="case_comment"),
+    path("<int:pk>/owner/", views.case_assign_view, name="case_assign"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document_download"),
 ]

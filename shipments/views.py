@@ -21,7 +21,15 @@ from registry.spreadsheets import SpreadsheetLimits
 
 from .choices import ImportState
 from .filters import DEFAULT_FILTERS
-from .forms import CaseForm, DocumentForm, ImportForm, LicenceForm, StatusForm
+from .forms import (
+    AssignForm,
+    CaseForm,
+    CommentForm,
+    DocumentForm,
+    ImportForm,
+    LicenceForm,
+    StatusForm,
+)
 from .formsets import case_formsets
 from .models import HEADLINE_ROLES, Case, Document, ImportJob, Licence
 from .resources import CaseResource
@@ -47,6 +55,7 @@ from .services import (
     import_job_resume,
     import_job_stale,
 )
+from .services.comments import COMMENT_PERMISSION, case_assign, case_comment_add
 from .services.licences import licence_create, licence_update
 
 PAGE_SIZE = 50
@@ -133,6 +142,9 @@ def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
         "can_change": request.user.has_perm("shipments.change_case"),
         "status_form": StatusForm(current=case.status),
         "document_form": DocumentForm(),
+        "can_comment": request.user.has_perm(COMMENT_PERMISSION),
+        "comment_form": CommentForm(),
+        "assign_form": AssignForm(case=case),
         **extra,
     }
 
@@ -280,6 +292,53 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         context["status_changed"] = True
     return render(request, "shipments/_status_response.html", context)
+
+
+def _case_form_post(request, pk: int, form, context_key: str, apply) -> HttpResponse:
+    """Bind `form`, call `apply(case, cleaned_data)` (a service; returns the message and the
+    URL to go to), or show the case page again with the form's errors, the service's on
+    the fields they name."""
+    case = get_object_or_404(Case, pk=pk)
+    if form.is_valid():
+        try:
+            done, url = apply(case, form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, done)
+            return redirect(url)
+    return render(
+        request,
+        "shipments/case_detail.html",
+        _detail_context(request, _get_case(pk), **{context_key: form}),
+        status=400,
+    )
+
+
+@require_POST
+@permission_required(COMMENT_PERMISSION, raise_exception=True)
+def case_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(case, data):
+        case_comment_add(case=case, actor=request.user, body=data["body"])
+        return "Comment added.", reverse("shipments:case_detail", args=[pk]) + "#h-timeline"
+
+    return _case_form_post(request, pk, CommentForm(request.POST), "comment_form", apply)
+
+
+@change_case
+@require_POST
+def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(case, data):
+        owner = data["owner"]
+        case_assign(case=case, actor=request.user, owner=owner)
+        name = owner.get_full_name() or owner.get_username()
+        return f"Case {case.reference} given to {name}.", reverse(
+            "shipments:case_detail", args=[pk]
+        )
+
+    form = AssignForm(request.POST, case=get_object_or_404(Case, pk=pk))
+    return _case_form_post(request, pk, form, "assign_form", apply)
 
 
 @change_case

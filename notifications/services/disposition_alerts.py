@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 
 from assessments.ports import CaseEvent
 from notifications.choices import MessageKind
-from notifications.services.alerts import _outbox_queue
-from notifications.services.rendering import _render, _valid_address, case_url
+from notifications.services._mail import case_mail_queue
 from shipments.models import Case
 
 ALERTED = ("disposition.reopened", "disposition.lapsed")
@@ -25,31 +24,16 @@ def disposition_alerts_queue(*, events: list[CaseEvent]) -> int:
     for event in wanted:
         case = cases[event.case_id]
         outcome = event.event.split(".", 1)[1]
+        number = event.data["disposition_id"]
         for person in event.people:
-            user = users.get(person)
-            address = _valid_address(user) if user is not None and user.is_active else None
-            if address is None:
-                continue
-            context = {
-                "recipient": user,
-                "case": case,
-                "case_url": case_url(case),
-                "outcome": outcome,
-                "d": event.data,
-            }
-            body_text, body_html = _render("disposition_reopened", context)
-            _, created = _outbox_queue(
-                dedupe_key=f"disposition:{event.data['disposition_id']}:{outcome}:{person}",
-                recipient=user,
-                to_address=address,
-                kind=MessageKind.ALERT,
-                subject=(
-                    f"[Lodestone] {case.reference}: disposition #{event.data['disposition_id']} "
-                    f"{outcome}"
-                )[:250],
-                body_text=body_text,
-                body_html=body_html,
+            written += case_mail_queue(
+                user=users.get(person),
                 case=case,
+                template="disposition_reopened",
+                subject=f"[Lodestone] {case.reference}: disposition #{number} {outcome}",
+                dedupe_key=f"disposition:{number}:{outcome}:{person}",
+                kind=MessageKind.ALERT,
+                outcome=outcome,
+                d=event.data,
             )
-            written += bool(created)
     return written

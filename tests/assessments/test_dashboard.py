@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.choices import Trigger
 from assessments.dashboard import dashboard_figures
+from assessments.models import Disposition
 from assessments.services import assessment_run
 from shipments.models import Case, Document
 from tests.assessments.factories import case_create
@@ -65,6 +66,18 @@ def test_the_dashboard_counts_a_known_book(book, officer):
     again = dashboard_figures(officer, timezone.localdate())
     assert _count(again["attention"], "escalated") == 1
     assert [a.case_id for a in again["escalated"]] == [book["clear"].pk]
+
+
+def test_awaiting_my_approval_counts_others_pending_dispositions_only(
+    book, officer, second_officer, viewer
+):
+    Disposition.objects.create(
+        case=book["held_soon"], kind="risk_accepted", factor="licence", accepted_severity="high",
+        author=second_officer, reason="r", expires_on=timezone.localdate() + dt.timedelta(days=9),
+    )  # fmt: skip
+    assert dashboard_figures(officer, timezone.localdate())["awaiting"].count == 1
+    assert dashboard_figures(second_officer, timezone.localdate())["awaiting"].count == 0
+    assert dashboard_figures(viewer, timezone.localdate())["awaiting"] is None
 
 
 def test_every_dashboard_figure_opens_the_register_on_exactly_those_cases(
