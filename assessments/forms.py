@@ -49,7 +49,7 @@ class DispositionForm(forms.Form):
             for f in factors
             if (f.get("raw_severity") or f["severity"]) in ACCEPTABLE_SEVERITIES
         }
-        self.fields["subject"].choices = [
+        groups = [
             ("Screening hits", [(k, capfirst(h.label)) for k, h in self.hits.items()]),
             (
                 "Factors (risk accepted)",
@@ -59,6 +59,9 @@ class DispositionForm(forms.Form):
                 ],
             ),
         ]
+        self.fields["subject"].choices = [(name, options) for name, options in groups if options]
+        if not self.hits and "kind" not in self.initial:
+            self.initial["kind"] = DispositionKind.RISK_ACCEPTED
         self.fields["evidence"].queryset = case.documents.order_by("-uploaded_at")
         self.fields["evidence"].label_from_instance = lambda d: (
             f"{d.get_doc_type_display()}{': ' + d.note if d.note else ''} "

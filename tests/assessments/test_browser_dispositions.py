@@ -54,7 +54,7 @@ def test_clear_approve_band_drops_entry_changes_case_reopens_owner_is_mailed(
     page.locator("#id_reason").fill("A different firm: Handelsregister extract on file")
     page.get_by_role("button", name="Record, pending approval").click()
     expect(page.locator(".messages")).to_contain_text("pending approval by another officer")
-    row = page.locator("tr.disposition-pending")
+    row = page.locator("li.disposition-pending")
     expect(row).to_contain_text("Pending approval")
     expect(row.get_by_role("button", name="Approve")).to_have_count(0)  # not their own
     d = Disposition.objects.get(case=flagged)
@@ -93,7 +93,7 @@ def test_clear_approve_band_drops_entry_changes_case_reopens_owner_is_mailed(
     expect(page.locator(".reopened")).to_contain_text(
         f"Disposition #{d.pk} reopened: the list entry's name or aliases changed"
     )
-    expect(page.locator("tr.disposition-reopened")).to_contain_text("Reopened")
+    expect(page.locator("li.disposition-reopened")).to_contain_text("Reopened")
     mails = [m for m in smtp_server.handler.to(officer.email) if "reopened" in m["Subject"]]
     assert len(mails) == 1, [m["Subject"] for m in smtp_server.messages]
     body = mails[0].get_body(preferencelist=("plain",)).get_content()
