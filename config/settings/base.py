@@ -21,7 +21,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-change-me")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("LODESTONE_SITE_URL", default="http://127.0.0.1:8000")
+# Where people reach the app: links in e-mail. The embedded default follows the port the
+# dev server runs on (bin/start reads PORT); production must say it (production.py).
+PORT = env.int("PORT", default=8000)
+SITE_URL = env("LODESTONE_SITE_URL", default=f"http://127.0.0.1:{PORT}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -212,8 +215,13 @@ AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # a success must not wipe an address's count of failures
 AXES_VERBOSE = False
 
-# --- E-mail: console by default; EMAIL_URL=smtp://user:pass@host:port switches to SMTP.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# --- E-mail: by default each message is written to a file in var/mail/ (quiet start-up;
+# open them to read what was sent); EMAIL_URL=smtp://user:pass@host:port switches to SMTP,
+# EMAIL_URL=consolemail:// prints them.
+MAIL_DIR = Path(env("LODESTONE_MAIL_DIR", default=str(BASE_DIR / "var" / "mail")))
+_email = env.email_url("EMAIL_URL", default="filemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    EMAIL_FILE_PATH = str(MAIL_DIR)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
@@ -230,7 +238,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
     # Never fall back to Celery's default amqp://localhost: in-process means in-memory.
-    CELERY_BROKER_URL = "memory://"
+    # (A host is named so that kombu does not warn "No hostname was supplied".)
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -388,3 +397,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LODESTONE_LOG_LEVEL", default="INFO")},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in process (the embedded default): "Task ... succeeded" after every request
+    # and every demo step is noise; failures still log at ERROR.
+    LOGGING["loggers"] = {"celery.app.trace": {"level": "WARNING"}}

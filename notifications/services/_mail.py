@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from notifications.choices import MessageKind
 from notifications.services.alerts import _outbox_queue
 from notifications.services.rendering import _render, _valid_address, case_url
@@ -9,7 +11,14 @@ from shipments.models import Case
 
 
 def case_mail_queue(
-    *, user, case: Case, template: str, subject: str, dedupe_key: str, kind: str, **context
+    *,
+    user: AbstractBaseUser | None,
+    case: Case,
+    template: str,
+    subject: str,
+    dedupe_key: str,
+    kind: str,
+    **context,
 ) -> bool:
     """Render `emails/<template>.{txt,html}` for `user` and queue it; False when the person
     has no usable address, is inactive, or the message was queued before."""

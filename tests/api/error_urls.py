@@ -30,5 +30,6 @@ urlpatterns = [
     path("api/v1/test-failure/", login_not_required(FailingApiView.as_view())),
     path("api/v1/test-plain-failure/", login_not_required(failing_plain_view)),
     path("api/v1/test-bad-request/", login_not_required(bad_request_view)),
+    path("test-page-failure/", failing_plain_view),  # a page, not the API: the HTML 500
     *urlpatterns,
 ]

@@ -122,6 +122,7 @@ def test_production_settings_send_hsts_csp_and_no_store():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "lodestone.example.com",
+        "LODESTONE_SITE_URL": "https://lodestone.example.com",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:///:memory:"),
     }
     out = subprocess.run(
@@ -153,6 +154,7 @@ def test_production_settings_turn_demo_data_off():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "lodestone.example.com",
+        "LODESTONE_SITE_URL": "https://lodestone.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
     }
     env.pop("LODESTONE_DEMO_DATA_ALLOWED", None)
