@@ -535,3 +535,25 @@ class ImportJobRow(models.Model):
 
     def __str__(self) -> str:
         return f"Import #{self.job_id} row {self.row}"
+
+
+class SavedView(models.Model):
+    """A register query an officer named, to come back to ("my Dy cases at high", ...): the
+    query string as it was (filters, sort and columns), per user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(max_length=80)
+    query = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

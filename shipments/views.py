@@ -31,7 +31,9 @@ from .forms import (
     StatusForm,
 )
 from .formsets import case_formsets
-from .models import HEADLINE_ROLES, Case, Document, ImportJob, Licence
+from .models import HEADLINE_ROLES, Case, Document, ImportJob, Licence, SavedView
+from .register import OPTIONAL as REGISTER_COLUMNS
+from .register import register_columns
 from .resources import CaseResource
 from .selectors import case_detail as select_case_detail
 from .selectors import (
@@ -57,6 +59,7 @@ from .services import (
 )
 from .services.comments import COMMENT_PERMISSION, case_assign, case_comment_add
 from .services.licences import licence_create, licence_update
+from .services.saved_views import saved_view_delete, saved_view_save
 
 PAGE_SIZE = 50
 ASSESSMENT_PANEL = "assessments/_case_assessment.html"
@@ -93,12 +96,39 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "query": params.urlencode(),
+        "cols": register_columns(request.GET, request.session),
+        "columns": REGISTER_COLUMNS,
+        "saved_views": request.user.saved_views.all(),
         "can_change": request.user.has_perm("shipments.change_case"),
         "can_add": request.user.has_perm("shipments.add_case"),
     }
     if request.htmx and request.htmx.target == "case-register":
         return render(request, "shipments/_case_table.html", context)
     return render(request, "shipments/case_list.html", context)
+
+
+@view_case
+@require_POST
+def saved_view_save_view(request: HttpRequest) -> HttpResponse:
+    query = request.POST.get("query", "")
+    try:
+        view = saved_view_save(actor=request.user, name=request.POST.get("name", ""), query=query)
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, f"View not saved: {error}")
+        return redirect(f"{reverse('shipments:case_list')}?{query}")
+    messages.success(request, f"Saved the view “{view.name}”.")
+    return redirect(f"{reverse('shipments:case_list')}?{view.query}")
+
+
+@view_case
+@require_POST
+def saved_view_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = get_object_or_404(SavedView, pk=pk, user=request.user)
+    saved_view_delete(actor=request.user, view=view)
+    messages.success(request, f"Deleted the view “{view.name}”.")
+    return redirect(f"{reverse('shipments:case_list')}?{request.POST.get('query', '')}")
 
 
 @view_case

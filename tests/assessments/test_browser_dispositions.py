@@ -12,20 +12,13 @@ from shipments.models import Case
 from tests.assessments.conftest import FUZZY
 from tests.notifications.conftest import smtp_down, smtp_server  # noqa: F401 (fixtures)
 from tests.shipments.test_browser import page  # noqa: F401 (fixture)
+from tests.shipments.test_browser import sign_in as _sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.smtp,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _sign_in(tab, live_server, user, path="/"):
-    tab.context.clear_cookies()
-    tab.goto(f"{live_server.url}/accounts/login/?next={path}")
-    tab.get_by_label("Username").fill(user.username)
-    tab.get_by_label("Password").fill("pw-" + user.username)
-    tab.get_by_role("button", name="Sign in").click()
 
 
 def test_clear_approve_band_drops_entry_changes_case_reopens_owner_is_mailed(

@@ -45,6 +45,15 @@ def page():
         browser.close()
 
 
+def sign_in(tab, live_server, user, path="/"):
+    """Sign `user` in through the login form (password "pw-<username>"), landing on `path`."""
+    tab.context.clear_cookies()
+    tab.goto(f"{live_server.url}/accounts/login/?next={path}")
+    tab.get_by_label("Username").fill(user.username)
+    tab.get_by_label("Password").fill("pw-" + user.username)
+    tab.get_by_role("button", name="Sign in").click()
+
+
 def test_an_officer_opens_a_case_uploads_a_document_and_finds_it(
     page, live_server, officer, elements, tmp_path
 ):
