@@ -176,6 +176,43 @@ def pages(client: Client, paths: dict[str, Sequence[str]], *, requests: int) -> 
     return out
 
 
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", ()):
+        yield from _plan_nodes(child)
+
+
+def search_plans(searches: Sequence[str]) -> dict:
+    """EXPLAIN ANALYZE of the register's search (the FilterSet's own query, risk order, one
+    page) for each term: the indexes the plan uses, whether any sequential scan of a case,
+    party or source table is left, and the execution time the database reports."""
+    from shipments.filters import CaseFilterSet
+    from shipments.models import Case
+
+    if connection.vendor != "postgresql":
+        return {"skipped": "not PostgreSQL"}
+    out = {}
+    for term in searches:
+        qs = CaseFilterSet({"q": term, "sort": "risk"}, queryset=Case.objects.all()).qs[:50]
+        sql, params = qs.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            (raw,) = cursor.fetchone()
+        plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]
+        nodes = list(_plan_nodes(plan["Plan"]))
+        out[term] = {
+            "indexes": sorted({n["Index Name"] for n in nodes if "Index Name" in n}),
+            "trigram_indexes": sorted(
+                {n["Index Name"] for n in nodes if n.get("Index Name", "").endswith("_trgm")}
+            ),
+            "seq_scans": sorted(
+                {n["Relation Name"] for n in nodes if n["Node Type"] == "Seq Scan"}
+            ),
+            "execution_ms": round(plan["Execution Time"], 1),
+        }
+    return out
+
+
 # --------------------------------------------------------------------------- subprocesses
 
 

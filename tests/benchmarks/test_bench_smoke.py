@@ -66,3 +66,22 @@ def test_bench_command_writes_every_section_with_numbers(tmp_path):
     assert r["celery"] == {"skipped": True}
     assert r["targets"], "the targets table is part of the report"
     assert all(isinstance(t["pass"], bool) for t in r["targets"])
+    # The search's plans at each size, from EXPLAIN ANALYZE of the register's own query.
+    plans = r["search_plans"]["200"]
+    assert set(plans) == {"Kestrel", "BENCH-0000123", "Dy"}
+    for plan in plans.values():
+        _numbers(plan, "execution_ms")
+        assert isinstance(plan["seq_scans"], list)
+    assert any(t["target"].startswith("search q=Kestrel") for t in r["targets"])
+
+
+def test_pages_only_stops_after_the_pages_and_the_search_plans(tmp_path):
+    out = tmp_path / "bench.json"
+    call_command(Command(), cases=100, sizes="100", json_path=str(out), pages_only=True, requests=1)
+    r = json.loads(out.read_text())
+    assert "full_rescore" not in r
+    assert set(r["search_plans"]) == {"100"}
+    assert [t["target"] for t in r["targets"] if t["target"].startswith("search")] == [
+        "search q=Kestrel at 100: trigram indexes, no seq scan",
+        "search q=BENCH-0000123 at 100: trigram indexes, no seq scan",
+    ]
