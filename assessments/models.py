@@ -66,6 +66,35 @@ class Assessment(models.Model):
         return f"{self.case_id} {self.band} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class RescoreChunk(models.Model):
+    """One slice of a reference change's affected cases: a unit of work any worker on any
+    host can take (assessments.tasks.rescore_chunk). Pending while `done_at` is empty; the
+    worker that runs it holds its row lock for the chunk's one transaction, so a second
+    delivery skips it while it runs and a killed worker's lock dies with its connection."""
+
+    change = models.ForeignKey(
+        "registry.ReferenceChange", on_delete=models.CASCADE, related_name="rescore_chunks"
+    )
+    index = models.PositiveIntegerField()
+    case_ids = models.JSONField()
+    size = models.PositiveIntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    band_changed = models.PositiveIntegerField(default=0)
+    # True on the one chunk whose commit completed the change (it marked the change done).
+    finished_change = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["change", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "index"], name="rescore_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        state = "done" if self.done_at else "pending"
+        return f"change {self.change_id} chunk {self.index} ({self.size} cases, {state})"
+
+
 # The longest a disposition may stand before it must be decided again.
 DISPOSITION_MAX_DAYS = 365
 # A risk is accepted at medium or high; a critical factor means "will not execute".

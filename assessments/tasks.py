@@ -1,21 +1,29 @@
 """Background re-scoring: after a reference change, and the periodic sweep.
 
-Chunking. `reference_change_rescore` processes the affected cases itself, in chunks of
-LODESTONE_RESCORE_CHUNK_SIZE, each chunk one transaction (`assessments_rescore_batch`)
-sharing one load of the reference data. Progress (`done_count`) moves after every
-committed chunk. Inline chunks rather than one subtask per chunk: reference data is loaded
-once, the change has one owner that can mark it done, and a retry simply resumes, because
-cases already re-scored for the change are skipped (unique `(case, reference_change)`).
+Fan-out (issue 16). `reference_change_rescore` is a short planner: it claims the change,
+splits its affected cases into `RescoreChunk` rows of LODESTONE_RESCORE_CHUNK_SIZE (once; a
+later attempt keeps the plan) and publishes one `rescore_chunk` task per pending chunk, which
+any worker on any host takes. A chunk runs in one transaction that holds its row lock
+(`SELECT ... FOR UPDATE SKIP LOCKED`): its snapshots, their alert rows, the chunk marked done
+and the change's counters (`done_count`, `band_changed_count`, moved with `F()`) commit
+together, so progress is counted atomically and a second delivery of a running chunk skips
+it. A killed worker's transaction rolls back and its lock dies with its connection, so the
+chunk is pending again and is redone without duplicates (a case the change has re-scored
+already is skipped: unique `(case, reference_change)`). The chunk whose commit leaves none
+pending marks the change done, exactly once (a status-filtered update). Reference data is
+loaded once per worker process per reference version (`reference_for_worker`), not per chunk.
 
-Leases. The worker that runs a change claims it (pending, failed, or running with a lapsed
-lease -> running) under a row lock and renews its lease (LODESTONE_RESCORE_LEASE_SECONDS)
-after every committed chunk. A second delivery of the same change while the lease holds
-(the watchdog's, or Redis redelivering the unacked message of a killed worker) finds it
-held and does nothing. `rescore_watchdog`, run by beat every minute, re-enqueues changes
-whose enqueue was lost (pending for more than LODESTONE_RESCORE_PENDING_AFTER seconds: the
-broker was down when the change was recorded) and changes whose lease lapsed (their worker
-died). A worker killed mid-way loses nothing: each chunk, its snapshots and their alert
-rows commit together, and the next worker skips the cases already done.
+Leases. The planner claims a change (pending, failed, or running with a lapsed lease ->
+running) under a row lock; every committed chunk renews the change's lease
+(LODESTONE_RESCORE_LEASE_SECONDS). A second delivery of the change while the lease holds
+finds it held and does nothing. `rescore_watchdog`, run by beat every minute, re-enqueues
+changes whose enqueue was lost (pending for more than LODESTONE_RESCORE_PENDING_AFTER
+seconds: the broker was down when the change was recorded) and changes whose lease lapsed
+(no chunk committed for a lease: a worker died, or every worker is busy elsewhere); the
+planner then publishes the chunks still pending again, and any duplicate of a chunk already
+done or running does nothing.
+
+The sweep fans out the same way (`rescore_cases`, one task per chunk of due cases).
 """
 
 from __future__ import annotations
@@ -29,11 +37,11 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from assessments.choices import Trigger
-from assessments.models import Assessment
+from assessments.models import Assessment, RescoreChunk
 from assessments.selectors import (
     ReferenceData,
     cases_affected_by,
@@ -98,81 +106,177 @@ class LeaseLost(Exception):
     """Another worker took the job over (this one's lease had lapsed)."""
 
 
-def rescore_change(
-    change: ReferenceChange, *, today: dt.date, worker: str = ""
-) -> ReferenceChange | None:
-    """Re-score every case the change affects; safe to call again for the same change.
+def _reference_stamp() -> int:
+    """The reference data's version: the newest reference change. Every registry write that
+    can move a case records one (that is how the re-score finds its cases), so reference data
+    loaded under one stamp is current until the stamp moves."""
+    return ReferenceChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
-    Returns None when the change is done already or another worker holds its lease.
-    """
-    claimed = _claim(change.pk, worker=worker)
-    if claimed is None:
-        return None
-    change = claimed
-    # Progress and lease renewals only while this attempt still holds the job.
-    changes = ReferenceChange.objects.filter(
-        pk=change.pk, status=ChangeStatus.RUNNING, attempts=change.attempts
+
+_loaded: dict[int, ReferenceData] = {}
+
+
+def reference_for_worker() -> ReferenceData:
+    """Reference data loaded once per worker process per reference version, not per chunk.
+
+    With tasks in process (the embedded default, most tests) there is no worker to keep it:
+    the web process's registry changes under its feet, so it loads afresh."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return ReferenceData.load()
+    stamp = _reference_stamp()
+    data = _loaded.get(stamp)
+    if data is None:
+        _loaded.clear()  # one version kept: a worker's memory does not grow with changes
+        data = _loaded[stamp] = ReferenceData.load()
+    return data
+
+
+def _plan(change: ReferenceChange, *, today: dt.date) -> list[int]:
+    """Split the change's affected cases into chunk rows, once (a later attempt keeps the
+    plan it finds). Returns the ids of the chunks still pending."""
+    chunks = RescoreChunk.objects.filter(change=change)
+    if not chunks.exists():
+        ids = list(
+            cases_affected_by(change, today=today).order_by("pk").values_list("pk", flat=True)
+        )
+        size = max(int(settings.LODESTONE_RESCORE_CHUNK_SIZE), 1)
+        with transaction.atomic():
+            RescoreChunk.objects.bulk_create(
+                [
+                    RescoreChunk(change=change, index=i, case_ids=list(part), size=len(part))
+                    for i, part in enumerate(_chunks(ids, size))
+                ],
+                ignore_conflicts=True,  # two planners at once: one plan survives
+            )
+            ReferenceChange.objects.filter(pk=change.pk).update(affected_count=len(ids))
+    done = chunks.filter(done_at__isnull=False).aggregate(n=Sum("size"))["n"] or 0
+    ReferenceChange.objects.filter(pk=change.pk).update(done_count=done)
+    return list(chunks.filter(done_at__isnull=True).order_by("index").values_list("pk", flat=True))
+
+
+def _finish(change_id: int, *, chunk_id: int | None = None) -> bool:
+    """Mark the change done when no chunk is pending: exactly once, whoever gets here first
+    (the status filter lets one update through). Returns True for that one caller."""
+    if RescoreChunk.objects.filter(change_id=change_id, done_at__isnull=True).exists():
+        return False
+    # Exact count over all attempts: snapshots of this change whose band differs from the
+    # snapshot before it.
+    changed = (
+        Assessment.objects.filter(reference_change_id=change_id, previous__isnull=False)
+        .exclude(band=F("previous__band"))
+        .count()
     )
-    ids = list(cases_affected_by(change, today=today).order_by("pk").values_list("pk", flat=True))
-    changes.update(affected_count=len(ids))
-    reference = ReferenceData.load()
-    size = max(int(settings.LODESTONE_RESCORE_CHUNK_SIZE), 1)
-    for chunk in _chunks(ids, size):
+    finished = ReferenceChange.objects.filter(pk=change_id, status=ChangeStatus.RUNNING).update(
+        status=ChangeStatus.DONE,
+        finished_at=timezone.now(),
+        band_changed_count=changed,
+        done_count=F("affected_count"),
+        lease_expires_at=None,
+    )
+    if finished and chunk_id is not None:
+        RescoreChunk.objects.filter(pk=chunk_id).update(finished_change=True)
+    return bool(finished)
+
+
+def chunk_run(
+    chunk_id: int, *, today: dt.date, worker: str = "", reference: ReferenceData | None = None
+) -> bool | None:
+    """Re-score one chunk and count it, in one transaction that holds the chunk's row lock.
+
+    None: done already, or another worker is running it now (its lock is held). Otherwise
+    whether this chunk's commit completed the change. Idempotent: a case the change has
+    re-scored already is skipped (unique `(case, reference_change)`), so a chunk redone after
+    a crash duplicates nothing.
+    """
+    with transaction.atomic():
+        chunk = (
+            # The chunk's row only: the change's row is locked briefly by every chunk that
+            # commits its counters, and must not make this chunk look taken.
+            RescoreChunk.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=chunk_id, done_at__isnull=True)
+            .select_related("change")
+            .first()
+        )
+        if chunk is None:
+            return None
         stats = assessments_rescore_batch(
-            case_ids=chunk,
+            case_ids=chunk.case_ids,
             trigger=Trigger.REFERENCE_CHANGE,
-            reference_change=change,
+            reference_change=chunk.change,
             today=today,
-            reference=reference,
+            reference=reference or reference_for_worker(),
         )
         now = timezone.now()
-        renewed = changes.update(
-            done_count=F("done_count") + len(chunk),
+        RescoreChunk.objects.filter(pk=chunk.pk).update(
+            done_at=now, worker=worker[:200], band_changed=stats.band_changed
+        )
+        ReferenceChange.objects.filter(pk=chunk.change_id).update(
+            done_count=F("done_count") + chunk.size,
             band_changed_count=F("band_changed_count") + stats.band_changed,
             heartbeat_at=now,
             lease_expires_at=now + _lease(),
         )
-        if not renewed:
-            raise LeaseLost(f"reference change #{change.pk}: another worker took the job over")
-    # Exact count over all attempts: snapshots of this change whose band differs from the
-    # snapshot before it.
-    changed = (
-        Assessment.objects.filter(reference_change=change, previous__isnull=False)
-        .exclude(band=F("previous__band"))
-        .count()
-    )
-    if not changes.update(
-        status=ChangeStatus.DONE,
-        finished_at=timezone.now(),
-        band_changed_count=changed,
-        done_count=len(ids),
-        lease_expires_at=None,
-    ):
-        raise LeaseLost(f"reference change #{change.pk}: another worker took the job over")
-    return ReferenceChange.objects.get(pk=change.pk)
+    return _finish(chunk.change_id, chunk_id=chunk.pk)
 
 
-@shared_task(
-    name="assessments.tasks.reference_change_rescore",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=RETRYABLE,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=MAX_ATTEMPTS,
-    # A redelivery of a live job (past the Redis visibility timeout) finds its lease held.
-    soft_time_limit=3000,
-    time_limit=3300,
-)
+def rescore_change(
+    change: ReferenceChange, *, today: dt.date, worker: str = "", fan_out: bool = False
+) -> ReferenceChange | None:
+    """Re-score every case the change affects; safe to call again for the same change.
+
+    Claims the change, splits its cases into chunks (once), then either runs the pending
+    chunks here, one after another (`fan_out=False`: tests, the benchmark, tasks in
+    process), or publishes one `rescore_chunk` task per pending chunk for any worker to take
+    (the Celery task). Returns the change once done (None when it was done already or another
+    worker holds its lease; with `fan_out`, the change as planned).
+    """
+    claimed = _claim(change.pk, worker=worker)
+    if claimed is None:
+        return None
+    pending = _plan(claimed, today=today)
+    if fan_out:
+        for chunk_id in pending:
+            task_publish(rescore_chunk, chunk_id, today.isoformat())
+        if not pending:
+            _finish(claimed.pk)
+        return ReferenceChange.objects.get(pk=claimed.pk)
+    reference = ReferenceData.load() if pending else None  # one load for the change
+    for chunk_id in pending:
+        chunk_run(chunk_id, today=today, worker=worker, reference=reference)
+    if not _finish(claimed.pk):
+        current = ReferenceChange.objects.get(pk=claimed.pk)
+        if current.status != ChangeStatus.DONE:
+            raise LeaseLost(f"reference change #{claimed.pk}: chunks left by another worker")
+    return ReferenceChange.objects.get(pk=claimed.pk)
+
+
+# Re-score tasks: acknowledged after they run, handed back if their worker dies, retried with
+# backoff on a database error or their soft time limit. Each is short whatever the change's
+# size (the planner: one query and one insert; a chunk: LODESTONE_RESCORE_CHUNK_SIZE cases,
+# about 2 s at 500), far inside its limit.
+RESCORE_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": RETRYABLE,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": MAX_ATTEMPTS,
+    "soft_time_limit": 300,
+    "time_limit": 330,
+}
+
+
+@shared_task(name="assessments.tasks.reference_change_rescore", **RESCORE_TASK)
 def reference_change_rescore(self, change_id: int, today: str | None = None) -> dict:
+    """Plan the change and fan its chunks out to every worker (the planner is short: a query
+    for the affected ids and one insert of chunk rows, whatever the change's size)."""
     worker = self.request.hostname or ""
     try:
-        done = rescore_change(ReferenceChange(pk=change_id), today=_day(today), worker=worker)
-    except LeaseLost as e:
-        logger.warning("%s", e)
-        return {"status": "lost"}
+        planned = rescore_change(
+            ReferenceChange(pk=change_id), today=_day(today), worker=worker, fan_out=True
+        )
     except Exception as e:
         ReferenceChange.objects.filter(
             pk=change_id, status=ChangeStatus.RUNNING, worker=worker[:200]
@@ -183,18 +287,20 @@ def reference_change_rescore(self, change_id: int, today: str | None = None) -> 
         )
         logger.exception("re-score of reference change %s failed", change_id)
         raise
-    if done is None:
+    if planned is None:
         change = ReferenceChange.objects.filter(pk=change_id).first()
         if change is None:
             logger.warning("reference change %s does not exist", change_id)
             return {"status": "missing"}
         # Done already, or another worker holds the lease: nothing to do for this delivery.
         return {"status": change.status, "affected": change.affected_count}
-    return {
-        "status": done.status,
-        "affected": done.affected_count,
-        "band_changed": done.band_changed_count,
-    }
+    return {"status": planned.status, "affected": planned.affected_count}
+
+
+@shared_task(name="assessments.tasks.rescore_chunk", **RESCORE_TASK)
+def rescore_chunk(self, chunk_id: int, today: str | None = None) -> dict:
+    finished = chunk_run(chunk_id, today=_day(today), worker=self.request.hostname or "")
+    return {"chunk": chunk_id, "ran": finished is not None, "finished_change": bool(finished)}
 
 
 @shared_task(
@@ -252,15 +358,28 @@ def sweep(today: str | None = None) -> dict:
     )
     ids = set(cases_due_for_sweep(day)) | cases_behind_changes(given_up, day)
     ordered = sorted(ids)
-    reference = ReferenceData.load() if ordered else None
-    created = 0
     size = max(int(settings.LODESTONE_RESCORE_CHUNK_SIZE), 1)
-    for chunk in _chunks(ordered, size):
-        stats = assessments_rescore_batch(
-            case_ids=chunk, trigger=Trigger.SCHEDULED, today=day, reference=reference
-        )
-        created += stats.created
-    logger.info(
-        "sweep: %s cases due, %s assessed, %s changes re-enqueued", len(ids), created, requeued
+    # Fanned out like a reference change's chunks: any worker takes any chunk. A chunk lost
+    # with its worker is due again on the next sweep (what is due is recomputed each hour).
+    chunks = sum(
+        1
+        for chunk in _chunks(ordered, size)
+        if task_publish(rescore_cases, list(chunk), day.isoformat())
     )
-    return {"due": len(ids), "assessed": created, "requeued": requeued}
+    logger.info(
+        "sweep: %s cases due in %s chunks, %s changes re-enqueued", len(ids), chunks, requeued
+    )
+    return {"due": len(ids), "chunks": chunks, "requeued": requeued}
+
+
+@shared_task(name="assessments.tasks.rescore_cases", **RESCORE_TASK)
+def rescore_cases(self, case_ids: list[int], today: str | None = None) -> dict:
+    """One chunk of the sweep: re-assess these cases as of `today` (an unchanged result
+    writes nothing, so a chunk run twice writes nothing twice)."""
+    stats = assessments_rescore_batch(
+        case_ids=case_ids,
+        trigger=Trigger.SCHEDULED,
+        today=_day(today),
+        reference=reference_for_worker(),
+    )
+    return {"cases": len(case_ids), "assessed": stats.created}

@@ -16,4 +16,5 @@ urlpatterns = [
     path("watch-entries/<int:pk>/", views.watch_entry_detail, name="watch_entry_detail"),
     path("changes/", views.change_list, name="change_list"),
     path("changes/<int:pk>/", views.change_detail, name="change_detail"),
+    path("changes/<int:pk>/progress/", views.change_progress, name="change_progress"),
 ]

@@ -138,6 +138,13 @@ def change_list(request):
 
 
 @permission_required("registry.view_referencechange", raise_exception=True)
+def change_progress(request, pk: int):
+    """The progress partial alone, for the page's htmx polling."""
+    change = get_object_or_404(ReferenceChange, pk=pk)
+    return render(request, "registry/_change_progress.html", {"change": change})
+
+
+@permission_required("registry.view_referencechange", raise_exception=True)
 def change_detail(request, pk: int):
     change = get_object_or_404(ReferenceChange.objects.select_related("actor"), pk=pk)
     return render(

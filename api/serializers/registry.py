@@ -416,6 +416,16 @@ class DestinationRestrictionSerializer(serializers.ModelSerializer):
         ]
 
 
+class ChangeProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    affected = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField()
+    band_changed = serializers.IntegerField()
+    cases_per_second = serializers.FloatField(allow_null=True)
+    seconds_left = serializers.IntegerField(allow_null=True, help_text="While running.")
+    live = serializers.BooleanField(help_text="Pending or running: poll again.")
+
+
 class ReferenceChangeSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     producer_ids = serializers.ListField(child=serializers.IntegerField(), read_only=True)
@@ -429,6 +439,7 @@ class ReferenceChangeSerializer(serializers.ModelSerializer):
         help_text="Destination country codes (ISO alpha-2) the change touches; empty: any.",
     )
     details = serializers.JSONField(read_only=True)
+    progress = ChangeProgressSerializer(read_only=True)
 
     class Meta:
         model = ReferenceChange
@@ -457,6 +468,7 @@ class ReferenceChangeSerializer(serializers.ModelSerializer):
             "last_error",
             "started_at",
             "finished_at",
+            "progress",
         ]
 
 

@@ -69,6 +69,28 @@ class ReferenceChange(models.Model):
         return f"#{self.pk} {self.get_kind_display()}: {self.summary}"
 
     @property
+    def progress(self) -> dict:
+        """The re-score as a person watches it: done of affected, percent, bands changed, the
+        rate since it started (cases/s) and, while running, the seconds left at that rate."""
+        affected = self.affected_count
+        done = self.done_count
+        end = self.finished_at or self.heartbeat_at
+        elapsed = (end - self.started_at).total_seconds() if end and self.started_at else 0.0
+        rate = round(done / elapsed, 1) if elapsed > 0 and done else None
+        left = None
+        if self.status == ChangeStatus.RUNNING and rate and affected is not None:
+            left = round(max(affected - done, 0) / rate)
+        return {
+            "done": done,
+            "affected": affected,
+            "percent": round(100 * done / affected) if affected else (100 if affected == 0 else 0),
+            "band_changed": self.band_changed_count,
+            "cases_per_second": rate,
+            "seconds_left": left,
+            "live": self.status in (ChangeStatus.PENDING, ChangeStatus.RUNNING),
+        }
+
+    @property
     def affects_no_case(self) -> bool:
         """A party-scoped change that names no party: it changed nothing a case reads."""
         return self.kind in PARTY_SCOPED_KINDS and not (
