@@ -421,7 +421,8 @@ def celery_rescore(
     concurrency: int = 2,
     timeout: float = 600,
 ) -> dict:
-    """A real worker (-c 2, Redis) re-scores a change; time until done_count == affected."""
+    """A real worker (-c `concurrency`, Redis) re-scores a change: the time from sending the
+    planner task until the change is done (its last chunk committed)."""
     import redis
     from celery import Celery
 
@@ -429,7 +430,7 @@ def celery_rescore(
 
     redis.Redis.from_url(broker_url).flushdb()  # the benchmark's own Redis database only
     env = child_env(CELERY_BROKER_URL=broker_url, BENCH_CELERY_EAGER="0")
-    log = (out_dir / "celery-worker.log").open("w")
+    log = (out_dir / f"celery-worker-c{concurrency}.log").open("w")
     worker = subprocess.Popen(
         [
             _bin("celery"),
@@ -466,9 +467,7 @@ def celery_rescore(
         end = started + timeout
         while time.perf_counter() < end:
             change.refresh_from_db()
-            if change.status == "failed" or (
-                change.affected_count is not None and change.done_count >= change.affected_count
-            ):
+            if change.status in ("done", "failed"):
                 break
             if worker.poll() is not None:
                 break
@@ -479,7 +478,7 @@ def celery_rescore(
         log.close()
         sender.close()
     written = Assessment.objects.filter(reference_change_id=change_id).count()
-    finished = change.affected_count is not None and change.done_count >= change.affected_count
+    finished = change.status == "done"
     return {
         "concurrency": concurrency,
         "expected_affected": affected,
