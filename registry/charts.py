@@ -227,7 +227,8 @@ class TimelineItem:
     start: dt.date
     end: dt.date | None
     suspensions: tuple[tuple[dt.date, dt.date | None], ...] = ()
-    warning: str = ""  # non-empty: drawn with a warning symbol
+    warning: str = ""  # non-empty: drawn with a warning symbol where the suspension ends
+    warning_on: dt.date | None = None
     confidence: str = ""
 
 
@@ -244,6 +245,7 @@ class Span:
 class TimelineRow:
     key: str
     label: str
+    layer: str  # the first layer, a CSS modifier; layers_text names them all
     layers_text: str
     y: float  # top of the row
     bar_y: float
@@ -252,6 +254,9 @@ class TimelineRow:
     window: Span
     suspensions: tuple[Span, ...]
     warning: str
+    warning_x: float | None
+    warning_y: float
+    warning_anchor: str  # "start" | "end": the text stays inside the plot
     confidence: str
 
 
@@ -283,7 +288,7 @@ def timeline_chart(
     desc: str = "",
     width: int = 1300,
     label_width: int = 360,
-    row_height: int = 34,
+    row_height: int = 40,
     bar_height: int = 14,
     right_pad: int = 24,
 ) -> Timeline:
@@ -313,19 +318,25 @@ def timeline_chart(
     rows = []
     for n, item in enumerate(items):
         y = top + n * row_height
-        bar_y = y + (row_height - bar_height) / 2 + 2
+        bar_y = y + row_height - bar_height - 6
+        warning_x = x_of(item.warning_on) if item.warning and item.warning_on else None
+        anchor = "end" if warning_x and warning_x > plot_x + plot_width * 0.7 else "start"
         rows.append(
             TimelineRow(
                 key=item.key,
                 label=item.label,
+                layer=item.layers[0] if item.layers else "other",
                 layers_text=", ".join(item.layers),
                 y=y,
                 bar_y=bar_y,
                 bar_height=float(bar_height),
-                text_y=y + 14,
+                text_y=y + 16,
                 window=span(item.start, item.end),
                 suspensions=tuple(span(s, e) for s, e in item.suspensions),
                 warning=item.warning,
+                warning_x=warning_x,
+                warning_y=bar_y - 4,
+                warning_anchor=anchor,
                 confidence=item.confidence,
             )
         )

@@ -111,6 +111,13 @@ class LapseWarning:
             "recorded: the measure applies again. Verify."
         )
 
+    @property
+    def short(self) -> str:
+        """The few words drawn on the timeline beside the warning sign."""
+        if self.state == "lapsing":
+            return f"lapses in {self.days} days, no extension recorded"
+        return f"lapsed {self.suspension.ends_on}, no extension recorded"
+
 
 def suspension_lapse_warnings(
     measure: Measure, today: date, *, within: int = LAPSE_WARNING_DAYS
