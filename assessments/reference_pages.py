@@ -41,7 +41,7 @@ def measures_timeline(request: HttpRequest) -> HttpResponse:
         items.append(
             charts.TimelineItem(
                 key=m.key,
-                label=Truncator(m.title).chars(56),
+                label=Truncator(m.title).chars(50),
                 layers=tuple(m.layers),
                 start=m.effective_from,
                 end=m.effective_to,

@@ -32,15 +32,27 @@ def yoy_text(percent: float | None) -> str:
 
 
 def nice_max(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 x 10^n at or above `value` (the axis end)."""
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^n at or above `value` (the
+    axis end): round, and never much more than the largest bar."""
     if value <= 0:
         return 1.0
     exp = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         candidate = step * 10**exp
         if candidate >= value:
             return float(candidate)
     return float(10 ** (exp + 1))  # pragma: no cover - the loop always returns
+
+
+_TICKS = {1.0: 5, 1.2: 6, 1.5: 6, 2.0: 4, 2.5: 5, 3.0: 6, 4.0: 4, 5.0: 5, 6.0: 6, 8.0: 4}
+
+
+def nice_tick_count(scale: float) -> int:
+    """How many intervals split a `nice_max` axis into round steps (300k: 6 of 50k)."""
+    if scale <= 0:
+        return 5
+    mantissa = round(scale / 10 ** math.floor(math.log10(scale)), 1)
+    return _TICKS.get(mantissa, 5)
 
 
 def tonnes_text(value: float) -> str:
@@ -122,7 +134,7 @@ def hbar_chart(
     id: str,
     title: str,
     desc: str,
-    width: int = 1000,
+    width: int = 1100,
     label_width: int = 300,
     text_width: int = 280,
     row_height: int = 22,
@@ -130,7 +142,7 @@ def hbar_chart(
     heading_height: int = 22,
     max_value: float | None = None,
     unit: str = "t",
-    ticks: int = 5,
+    ticks: int | None = None,
     reference: float | None = None,
     reference_label: str = "",
 ) -> BarChart:
@@ -179,6 +191,7 @@ def hbar_chart(
         )
         y += row_height
     plot_bottom = y + 2
+    ticks = ticks or nice_tick_count(scale)
     tick_list = tuple(
         Tick(
             x=round(plot_x + plot_width * i / ticks, 2),
@@ -351,7 +364,7 @@ def timeline_chart(
         title=title,
         desc=desc,
         width=width,
-        height=int(bottom + 8),
+        height=int(bottom + 20),
         plot_x=plot_x,
         plot_width=plot_width,
         axis_start=axis_start,

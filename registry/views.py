@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from registry import charts, selectors
+from registry.choices import QuotaCategory, QuotaKind
 from registry.forms import ChangeFilterForm, ListDiffForm
 from registry.models import (
     QuotaCycle,
@@ -100,6 +101,11 @@ def _note(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _kind_category(kind: str, category: str) -> str:
+    """ "Mining · light": the category's label without its explanation in brackets."""
+    return f"{QuotaKind(kind).label} · {QuotaCategory(category).label.split(' (')[0].lower()}"
+
+
 def _totals_chart(rows: list[selectors.CycleTotals]) -> charts.BarChart:
     data = []
     for r in rows:
@@ -139,7 +145,7 @@ def _allocation_chart(cycle, figures: list[selectors.AllocationFigure]) -> chart
         data.append(
             charts.Datum(
                 group=f.group.name,
-                label=f"{f.kind_label} · {f.category_label.split(' (')[0].lower()}",
+                label=_kind_category(f.kind, f.category),
                 value=None if f.tonnes is None else float(f.tonnes),
                 confidence=f.confidence,
                 kind=f.kind,
@@ -167,36 +173,36 @@ def _allocation_chart(cycle, figures: list[selectors.AllocationFigure]) -> chart
     )
 
 
-def _utilisation_chart(cycle, rows) -> charts.BarChart:
+def _utilisation_chart(cycle, rows) -> charts.BarChart | None:
+    """Only the allocations with a use report: the table lists the others."""
     data = []
     for r in rows:
         if r.used is None:
-            text, value = "no use reported", None
-        elif r.percent is None:
-            text, value = (
-                f"{charts.tonnes_text(float(r.used))} used; allocation not published",
-                None,
-            )
+            continue
+        used = charts.tonnes_text(float(r.used))
+        if r.percent is None:
+            text, value = f"{used} used; allocation not published", None
         else:
-            text = f"{r.percent}% ({charts.tonnes_text(float(r.used))} of {r.allocated:,.0f} t)"
-            value = float(r.percent)
+            text, value = f"{r.percent}% ({used} of {r.allocated:,.0f} t)", float(r.percent)
         data.append(
             charts.Datum(
                 group=r.group.name,
-                label=f"{r.kind} · {r.category}",
+                label=_kind_category(r.kind, r.category),
                 value=value,
-                confidence="reported" if r.used is not None else "",
+                confidence="reported",  # a utilisation is a report of use, never official
                 kind="used",
                 value_text=text,
-                note=f"as of {r.reported_on}" if r.reported_on else "",
+                note=f"as of {r.reported_on}",
             )
         )
+    if not data:
+        return None
     return charts.hbar_chart(
         data,
         id="chart-utilisation",
         title=f"{cycle.year} reported utilisation (% of allocation)",
-        desc="The latest reported use of each allocation as a share of it. Hatched bars: the "
-        "allocation or the use was not published, so no share can be drawn.",
+        desc="The latest reported use of each allocation as a share of it; the dashed line is "
+        "100%. Hatched bars: the allocation was not published, so no share can be drawn.",
         max_value=100,
         unit="%",
         reference=100,
@@ -231,7 +237,7 @@ def quota_cycle_detail(request, pk: int):
             "figures": figures,
             "allocation_chart": _allocation_chart(cycle, figures) if figures else None,
             "utilisation": utilisation,
-            "utilisation_chart": _utilisation_chart(cycle, utilisation) if utilisation else None,
+            "utilisation_chart": _utilisation_chart(cycle, utilisation),
         },
     )
 

@@ -42,6 +42,8 @@ def test_the_scale_rounds_up_to_a_readable_maximum():
     assert charts.nice_max(94_580) == 100_000
     assert charts.nice_max(188_650) == 200_000
     assert charts.nice_max(210_000) == 250_000
+    assert charts.nice_max(270_000) == 300_000  # not 500k: the longest bar fills the plot
+    assert charts.nice_tick_count(300_000) == 6
     assert charts.nice_max(0) == 1
     chart = _bars(188_650)
     assert chart.bars[0].width == pytest.approx(chart.plot_width * 188_650 / 200_000, abs=0.01)
@@ -67,8 +69,9 @@ def test_a_fixed_percent_scale_widens_when_use_passes_the_allocation():
     assert within.scale_max == 100
     assert within.reference_x == pytest.approx(within.plot_x + within.plot_width)
     over = _bars(120.0, max_value=100, unit="%", reference=100)
-    assert over.scale_max == 200
-    assert over.reference_x == pytest.approx(over.plot_x + over.plot_width / 2)
+    assert over.scale_max == 120
+    assert over.reference_x == pytest.approx(over.plot_x + over.plot_width * 100 / 120, abs=0.01)
+    assert [t.label for t in over.ticks] == ["0%", "20%", "40%", "60%", "80%", "100%", "120%"]
 
 
 def test_year_on_year_percent():
