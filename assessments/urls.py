@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import disposition_views, dossier_views, views
+from . import disposition_views, dossier_views, reference_pages, views
 
 app_name = "assessments"
 
@@ -19,6 +19,11 @@ urlpatterns = [
         name="disposition_decide",
     ),
     path("approvals/", disposition_views.approvals, name="approvals"),
+    path(
+        "reference/measures/timeline/",
+        reference_pages.measures_timeline,
+        name="measures_timeline",
+    ),
     path("case/<int:pk>/dossier/", dossier_views.case_dossier_page, name="case_dossier"),
     path("case/<int:pk>/dossier.pdf", dossier_views.case_dossier_pdf, name="case_dossier_pdf"),
     path("case/<int:pk>/dossier.json", dossier_views.case_dossier_json, name="case_dossier_json"),

@@ -12,6 +12,7 @@ urlpatterns = [
         "lists/<int:pk>/publish/", preview_views.list_version_publish, name="list_version_publish"
     ),
     path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("quotas/", views.quota_overview, name="quota_overview"),
     path("quotas/<int:pk>/", views.quota_cycle_detail, name="quota_cycle_detail"),
     path("watch-entries/<int:pk>/", views.watch_entry_detail, name="watch_entry_detail"),
     path("changes/", views.change_list, name="change_list"),

@@ -7,7 +7,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from registry import selectors
+from registry import charts, selectors
+from registry.choices import QuotaCategory, QuotaKind
 from registry.forms import ChangeFilterForm, ListDiffForm
 from registry.models import (
     QuotaCycle,
@@ -96,16 +97,147 @@ def measure_detail(request, pk: int):
     )
 
 
+def _note(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _kind_category(kind: str, category: str) -> str:
+    """ "Mining · light": the category's label without its explanation in brackets."""
+    return f"{QuotaKind(kind).label} · {QuotaCategory(category).label.split(' (')[0].lower()}"
+
+
+def _totals_chart(rows: list[selectors.CycleTotals]) -> charts.BarChart:
+    data = []
+    for r in rows:
+        c = r.cycle
+        missing = "not published" if not c.published else "not recorded"
+        for kind, value, yoy in (
+            ("mining", c.mining_total, r.mining_yoy),
+            ("smelting", c.smelting_total, r.smelting_yoy),
+        ):
+            change = charts.yoy_text(yoy)
+            data.append(
+                charts.Datum(
+                    label=f"{c.year} · {'mining' if kind == 'mining' else 'smelting/separation'}",
+                    value=None if value is None else float(value),
+                    confidence=c.get_confidence_display().lower(),
+                    kind=kind,
+                    value_text="" if value is not None else missing,
+                    note=f"{change} vs {r.previous_year}" if change else "",
+                )
+            )
+    return charts.hbar_chart(
+        data,
+        id="chart-totals",
+        title="Total-quantity control indicators by year (t REO)",
+        desc="Mining and smelting/separation totals of every quota cycle, oldest first, with "
+        "the change against the cycle before. Hatched bars: volumes not published or not "
+        "recorded. Each figure carries its confidence.",
+        label_width=190,
+        text_width=300,
+    )
+
+
+def _allocation_chart(cycle, figures: list[selectors.AllocationFigure]) -> charts.BarChart:
+    data = []
+    for f in figures:
+        change = charts.yoy_text(f.yoy)
+        data.append(
+            charts.Datum(
+                group=f.group.name,
+                label=_kind_category(f.kind, f.category),
+                value=None if f.tonnes is None else float(f.tonnes),
+                confidence=f.confidence,
+                kind=f.kind,
+                value_text=(
+                    f"at least {charts.tonnes_text(float(f.tonnes))}"
+                    if f.tonnes is not None and not f.complete
+                    else ""
+                ),
+                note=_note(
+                    f.coverage,
+                    f"{change} vs {f.previous_year} ({f.yoy_basis})" if change else "",
+                ),
+            )
+        )
+    return charts.hbar_chart(
+        data,
+        id="chart-allocations",
+        title=f"{cycle.year} allocations by group, kind and category (t REO)",
+        desc="Each group's allocation per kind (mining, smelting and separation) and category "
+        "(light rock-type ore, ionic ore = medium and heavy rare earths), summed over the "
+        "batches it has rows in, with the change against the previous cycle on a like-for-like "
+        "basis. Hatched bars: volumes not published.",
+        label_width=230,
+        text_width=360,
+    )
+
+
+def _utilisation_chart(cycle, rows) -> charts.BarChart | None:
+    """Only the allocations with a use report: the table lists the others."""
+    data = []
+    for r in rows:
+        if r.used is None:
+            continue
+        used = charts.tonnes_text(float(r.used))
+        if r.percent is None:
+            text, value = f"{used} used; allocation not published", None
+        else:
+            text, value = f"{r.percent}% ({used} of {r.allocated:,.0f} t)", float(r.percent)
+        data.append(
+            charts.Datum(
+                group=r.group.name,
+                label=_kind_category(r.kind, r.category),
+                value=value,
+                confidence="reported",  # a utilisation is a report of use, never official
+                kind="used",
+                value_text=text,
+                note=f"as of {r.reported_on}",
+            )
+        )
+    if not data:
+        return None
+    return charts.hbar_chart(
+        data,
+        id="chart-utilisation",
+        title=f"{cycle.year} reported utilisation (% of allocation)",
+        desc="The latest reported use of each allocation as a share of it; the dashed line is "
+        "100%. Hatched bars: the allocation was not published, so no share can be drawn.",
+        max_value=100,
+        unit="%",
+        reference=100,
+        reference_label="100%",
+        label_width=230,
+        text_width=360,
+    )
+
+
+@permission_required("registry.view_quotacycle", raise_exception=True)
+def quota_overview(request):
+    rows = selectors.quota_cycle_totals()
+    return render(
+        request,
+        "registry/quota_overview.html",
+        {"rows": list(reversed(rows)), "chart": _totals_chart(rows)},
+    )
+
+
 @permission_required("registry.view_quotacycle", raise_exception=True)
 def quota_cycle_detail(request, pk: int):
     cycle = get_object_or_404(QuotaCycle, pk=pk)
+    figures = selectors.quota_allocation_figures(cycle)
+    utilisation = quota_utilisation_rows(cycle)
     return render(
         request,
         "registry/quota_cycle_detail.html",
         {
             "cycle": cycle,
+            "previous": selectors.quota_cycle_previous(cycle),
             "batches": cycle.batches.prefetch_related("allocations__group"),
-            "utilisation": quota_utilisation_rows(cycle),
+            "figures": figures,
+            "allocation_chart": _allocation_chart(cycle, figures) if figures else None,
+            "utilisation": utilisation,
+            "utilisation_chart": _utilisation_chart(cycle, utilisation),
         },
     )
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from assessments.choices import DispositionStatus
 from assessments.selectors.case_rows import _related, case_as_of, case_facts_build
@@ -93,6 +93,43 @@ def _rows_confidence(confidences: list[str], cycle_confidence: str) -> str:
         return ""
     resolved = [c or cycle_confidence for c in confidences]
     return min(resolved, key=lambda c: _CONFIDENCE_ORDER.index(c))
+
+
+def measures_for_facts() -> QuerySet[Measure]:
+    """Every measure with what `measure_facts_build` reads prefetched, by id."""
+    return Measure.objects.prefetch_related(
+        "elements",
+        Prefetch(
+            "suspensions",
+            queryset=Suspension.objects.select_related("suspended_by").order_by("starts_on", "pk"),
+        ),
+    ).order_by("pk")
+
+
+def measure_facts_build(m: Measure) -> MeasureFacts:
+    """The method's facts of one measure (elements and suspensions prefetched)."""
+    suspensions = tuple(
+        SuspensionFacts(
+            by_key=s.suspended_by.key if s.suspended_by else "",
+            by_title=s.suspended_by.title if s.suspended_by else (s.note or "suspension"),
+            starts_on=s.starts_on,
+            ends_on=s.ends_on,
+        )
+        for s in m.suspensions.all()
+    )
+    return MeasureFacts(
+        id=m.pk,
+        key=m.key,
+        title=m.title,
+        layers=tuple(m.layers),
+        effective_from=m.effective_from,
+        elements=tuple(sorted(e.symbol for e in m.elements.all())),
+        forms=tuple(m.forms),
+        hs_codes=tuple(m.hs_codes),
+        effective_to=m.effective_to,
+        suspensions=suspensions,
+        confidence=m.confidence,
+    )
 
 
 def method_settings() -> MethodSettings:
@@ -170,38 +207,8 @@ class ReferenceData:
     @classmethod
     def load(cls, *, producer_ids: Iterable[int] | None = None) -> ReferenceData:
         measures = []
-        qs = Measure.objects.prefetch_related(
-            "elements",
-            Prefetch(
-                "suspensions",
-                queryset=Suspension.objects.select_related("suspended_by").order_by(
-                    "starts_on", "pk"
-                ),
-            ),
-        ).order_by("pk")
-        for m in qs:
-            suspensions = tuple(
-                SuspensionFacts(
-                    by_key=s.suspended_by.key if s.suspended_by else "",
-                    by_title=s.suspended_by.title if s.suspended_by else (s.note or "suspension"),
-                    starts_on=s.starts_on,
-                    ends_on=s.ends_on,
-                )
-                for s in m.suspensions.all()
-            )
-            facts = MeasureFacts(
-                id=m.pk,
-                key=m.key,
-                title=m.title,
-                layers=tuple(m.layers),
-                effective_from=m.effective_from,
-                elements=tuple(sorted(e.symbol for e in m.elements.all())),
-                forms=tuple(m.forms),
-                hs_codes=tuple(m.hs_codes),
-                effective_to=m.effective_to,
-                suspensions=suspensions,
-                confidence=m.confidence,
-            )
+        for m in measures_for_facts():
+            facts = measure_facts_build(m)
             by = sorted({s.suspended_by_id for s in m.suspensions.all() if s.suspended_by_id})
             measures.append((facts, by))
 

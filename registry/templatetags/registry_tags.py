@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from registry.charts import yoy_text
+
 register = template.Library()
 
 UNVERIFIED = {"unconfirmed", "estimated"}
@@ -46,3 +48,9 @@ def tonnes(value):
     if value is None:
         return "unknown"
     return f"{value:,.0f}"
+
+
+@register.filter
+def yoy(value):
+    """A year-on-year change in percent, signed: "+12.5%", "-3.0%", "±0.0%"."""
+    return yoy_text(value) or "—"
