@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import disposition_views, dossier_views, reference_pages, views
+from . import disposition_views, dossier_views, party_pages, reference_pages, views
 
 app_name = "assessments"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("case/<int:pk>/dossier/", dossier_views.case_dossier_page, name="case_dossier"),
     path("case/<int:pk>/dossier.pdf", dossier_views.case_dossier_pdf, name="case_dossier_pdf"),
     path("case/<int:pk>/dossier.json", dossier_views.case_dossier_json, name="case_dossier_json"),
+    path("reference/party-lists/", party_pages.party_lists, name="party_lists"),
+    path("reference/party-lists/<int:pk>/", party_pages.party_entry, name="party_entry"),
+    path("reference/screen/", party_pages.party_screen, name="party_screen"),
 ]

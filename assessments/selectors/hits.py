@@ -26,8 +26,12 @@ class Hit:
         return f"{self.entry_id}:{self.party_role}"
 
     @property
+    def role_label(self) -> str:
+        return self.party_role.replace("_", " ")
+
+    @property
     def label(self) -> str:
-        role = self.party_role.replace("_", " ")
+        role = self.role_label
         return (
             f"{role} '{self.party_name}' vs '{self.entry_name}' ({self.list_name}; "
             f"{self.strength}, {self.described})"
