@@ -446,6 +446,9 @@ def celery_rescore(
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            # Every queue: the planner publishes its chunks on `rescore`.
+            "-Q",
+            ",".join(settings.LODESTONE_QUEUES),
             "-n",
             f"bench-{os.getpid()}@%h",
         ],
