@@ -465,7 +465,7 @@ def celery_rescore(
         if worker.poll() is not None:
             raise RuntimeError(f"celery worker exited with {worker.returncode}")
         started = time.perf_counter()
-        sender.send_task(task_name, args=[change_id])
+        sender.send_task(task_name, args=[change_id], queue="rescore")
         change = ReferenceChange.objects.get(pk=change_id)
         end = started + timeout
         while time.perf_counter() < end:

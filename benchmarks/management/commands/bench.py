@@ -36,6 +36,7 @@ from benchmarks import measure, synth
 from registry.models import (
     ApprovedListEntry,
     ApprovedListVersion,
+    ProducerGroup,
     QuotaAllocation,
     ReferenceChange,
 )
@@ -121,6 +122,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="allow any database name")
         parser.add_argument(
+            "--celery-only",
+            action="store_true",
+            help="only step 6 (1 and 2 worker processes), on the cases already in the database",
+        )
+        parser.add_argument(
             "--pages-only",
             action="store_true",
             help="build the sizes, measure the pages and the search plans, then stop",
@@ -173,6 +179,27 @@ class Command(BaseCommand):
             | {"sizes": sizes, "chunk_size": chunk_size},
             "started_at": timezone.now().isoformat(),
         }
+
+        if opts["celery_only"]:
+            self.step("6. Celery on the existing data set: 1, then 2 worker processes")
+            keys = [f"bench-group-{i}" for i in range(12)]
+            by_key = dict(ProducerGroup.objects.filter(key__in=keys).values_list("key", "pk"))
+            world = synth.World(group_ids=[by_key[k] for k in keys if k in by_key])
+            results["meta"]["cases"] = Case.objects.filter(
+                reference__startswith=synth.PREFIX
+            ).count()
+            results["celery"] = self.celery(world, opts, out_dir)
+            json_path.write_text(json.dumps(results, indent=2, default=str))
+            runs = results["celery"]
+            for key in ("1", "2"):
+                c = runs[key]
+                self.say(
+                    f"6. Celery -c {key}: {c['done_count']:,}/{c['affected_count']} in "
+                    f"{c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']}"
+                )
+            self.say(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
+            self.say(f"JSON: {json_path}")
+            return
 
         if opts["http_only"]:
             officer = get_user_model().objects.get(username="bench-officer-0")
