@@ -141,28 +141,33 @@ class CaseFilterSet(django_filters.FilterSet):
             | Q(end_user__icontains=value)
             | Q(consignee__icontains=value)
         )
-        parties = CaseParty.objects.filter(name__icontains=value)
-        producers = CaseParty.objects.filter(
-            Q(producer__name_en__icontains=value) | Q(producer__name_zh__icontains=value)
+        arms = [
+            CaseParty.objects.filter(name__icontains=value),
+            CaseSource.objects.filter(plant_name__icontains=value),
+        ]
+        # The registry's producers and elements are small tables: resolve them first, so the
+        # case-side arms are plain index lookups (no join, no scan of every party or element).
+        producer_ids = list(
+            Producer.objects.filter(
+                Q(name_en__icontains=value) | Q(name_zh__icontains=value)
+            ).values_list("pk", flat=True)
         )
-        plants = CaseSource.objects.filter(plant_name__icontains=value)
-        source_producers = CaseSource.objects.filter(
-            Q(producer__name_en__icontains=value) | Q(producer__name_zh__icontains=value)
+        if producer_ids:
+            arms.append(CaseParty.objects.filter(producer_id__in=producer_ids))
+            arms.append(CaseSource.objects.filter(producer_id__in=producer_ids))
+        symbols = list(
+            Element.objects.filter(Q(symbol__iexact=value) | Q(name__iexact=value)).values_list(
+                "symbol", flat=True
+            )
         )
-        elements = CaseElement.objects.filter(
-            Q(element__symbol__iexact=value) | Q(element__name__iexact=value)
-        )
+        if symbols:
+            arms.append(CaseElement.objects.filter(element_id__in=symbols))
         # Without the models' default ordering, which would join the case into every arm
         # and make PostgreSQL walk an ordered index instead of the trigram ones.
         ids = (
             on_case.order_by()
             .values("pk")
-            .union(
-                *(
-                    arm.order_by().values("case_id")
-                    for arm in (parties, producers, plants, source_producers, elements)
-                )
-            )
+            .union(*(arm.order_by().values("case_id") for arm in arms))
         )
         return queryset.filter(pk__in=ids)
 

@@ -82,6 +82,6 @@ def test_pages_only_stops_after_the_pages_and_the_search_plans(tmp_path):
     assert "full_rescore" not in r
     assert set(r["search_plans"]) == {"100"}
     assert [t["target"] for t in r["targets"] if t["target"].startswith("search")] == [
-        "search q=Kestrel at 100: trigram indexes, no seq scan",
+        "search q=Kestrel at 100: trigram indexes",
         "search q=BENCH-0000123 at 100: trigram indexes, no seq scan",
     ]

@@ -577,8 +577,10 @@ class Command(BaseCommand):
         return rows
 
     def search_targets(self, r: dict) -> list[dict]:
-        """At the largest size, a search of three or more characters is served by the trigram
-        indexes, with no sequential scan of cases, parties or sources."""
+        """At the largest size, a search of three or more characters uses the trigram indexes;
+        a selective one (a case reference) with no sequential scan of cases, parties or
+        sources. A common word ("Kestrel", in thousands of buyers' names) may rightly be
+        served by a scan of the case table: reported, not a target."""
         plans = r.get("search_plans") or {}
         if not plans:
             return []
@@ -588,12 +590,14 @@ class Command(BaseCommand):
             if len(term) < 3 or "indexes" not in plan:
                 continue
             scans = [t for t in plan["seq_scans"] if t.startswith("shipments_")]
+            selective = term.startswith(synth.PREFIX)
             rows.append(
                 {
-                    "target": f"search q={term} at {int(size):,}: trigram indexes, no seq scan",
+                    "target": f"search q={term} at {int(size):,}: trigram indexes"
+                    + (", no seq scan" if selective else ""),
                     "figure": f"{len(plan['trigram_indexes'])} trgm, seq {scans or 'none'}, "
                     f"{plan['execution_ms']} ms",
-                    "pass": bool(plan["trigram_indexes"]) and not scans,
+                    "pass": bool(plan["trigram_indexes"]) and not (selective and scans),
                 }
             )
         return rows
