@@ -411,6 +411,33 @@ def http_load(
 # --------------------------------------------------------------------------- 6. Celery
 
 
+def _peak_rss_mib(pid: int) -> float | None:
+    """The largest peak resident set (VmHWM) of a process and its children (a prefork
+    worker's pool processes), in MiB, from /proc; None where /proc is not there."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    family = {pid}
+    for status in proc.glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("PPid:") and int(line.split()[1]) == pid:
+                family.add(int(status.parent.name))
+    peaks = []
+    for member in family:
+        try:
+            text = (proc / str(member) / "status").read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return round(max(peaks), 1) if peaks else None
+
+
 def celery_rescore(
     *,
     change_id: int,
@@ -476,6 +503,7 @@ def celery_rescore(
                 break
             time.sleep(0.25)
         seconds = time.perf_counter() - started
+        peak_rss = _peak_rss_mib(worker.pid)
     finally:
         stop(worker, timeout=30)
         log.close()
@@ -492,6 +520,7 @@ def celery_rescore(
         "finished": finished,
         "seconds": round(seconds, 3),
         "cases_per_second": round(change.done_count / seconds, 1) if seconds else None,
+        "worker_peak_rss_mib": peak_rss,
         "timed_out": not finished and change.status != "failed",
     }
 

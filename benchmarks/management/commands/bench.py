@@ -195,7 +195,8 @@ class Command(BaseCommand):
                 c = runs[key]
                 self.say(
                     f"6. Celery -c {key}: {c['done_count']:,}/{c['affected_count']} in "
-                    f"{c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']}"
+                    f"{c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']}, "
+                    f"worker peak RSS {c.get('worker_peak_rss_mib')} MiB"
                 )
             self.say(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
             self.say(f"JSON: {json_path}")
@@ -678,7 +679,8 @@ class Command(BaseCommand):
                 c = runs[key]
                 w(
                     f"6. Celery -c {c['concurrency']}: {c['done_count']:,}/{c['affected_count']}"
-                    f" in {c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']}"
+                    f" in {c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']},"
+                    f" worker peak RSS {c.get('worker_peak_rss_mib')} MiB"
                 )
             w(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
         p = r.get("profile", {})
