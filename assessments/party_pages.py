@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from assessments.selectors.case_rows import WORKING_STATUSES
 from assessments.selectors.hits import case_hits
 from assessments.selectors.reference import method_settings
 from assessments.selectors.watch import watch_index
@@ -30,34 +31,33 @@ from method.inputs import PartyFacts
 from method.screening import party_identifiers, screen_party
 from registry.models import WatchList, WatchListEntry
 from registry.validators import validate_country_code
-from shipments.choices import CaseStatus
 from shipments.models import Case
 
 PAGE_SIZE = 50
-OPEN = (CaseStatus.OPEN, CaseStatus.ON_HOLD)
 PERMISSION = "registry.view_watchlistentry"
 
 
-def entries_touched() -> Counter:
-    """Open cases per watch entry, from each open case's latest snapshot."""
-    counts: Counter = Counter()
-    rows = Case.objects.filter(status__in=OPEN, latest_assessment__isnull=False).values_list(
-        "latest_assessment__versions", flat=True
+def _screened():
+    """(case id, the watch entries its latest snapshot screened against) of every open case:
+    only that key of the snapshot's `versions` is read, not the whole JSON."""
+    return (
+        Case.objects.filter(status__in=WORKING_STATUSES, latest_assessment__isnull=False)
+        .values_list("pk", "latest_assessment__versions__watch_entries")
+        .iterator(chunk_size=2000)
     )
-    for versions in rows.iterator(chunk_size=2000):
-        counts.update(set((versions or {}).get("watch_entries") or ()))
+
+
+def entries_touched() -> Counter:
+    """Open cases per watch entry."""
+    counts: Counter = Counter()
+    for _, entries in _screened():
+        counts.update(set(entries or ()))
     return counts
 
 
 def cases_touching(entry_id: int) -> list[Case]:
-    cases = Case.objects.filter(status__in=OPEN, latest_assessment__isnull=False).only(
-        "pk", "reference", "band", "status", "latest_assessment__versions"
-    )
-    return [
-        c
-        for c in cases.select_related("latest_assessment").order_by("reference")
-        if entry_id in ((c.latest_assessment.versions or {}).get("watch_entries") or ())
-    ]
+    ids = [pk for pk, entries in _screened() if entry_id in (entries or ())]
+    return list(Case.objects.filter(pk__in=ids).order_by("reference"))
 
 
 def _status(entry: WatchListEntry, today) -> dict:
@@ -155,12 +155,6 @@ class ScreenForm(forms.Form):
     uscc = forms.CharField(max_length=18, required=False, label="USCC")
     lei = forms.CharField(max_length=20, required=False, label="LEI")
     registry_number = forms.CharField(max_length=60, required=False, label="Registry no.")
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give a name to screen.")
-        return name
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].strip().upper()

@@ -189,12 +189,14 @@ def change_assessments(change: ReferenceChange):
 QUOTA_CONFIDENCE_ORDER = ("estimated", "reported", "official")
 
 
-def _weakest(confidences: Iterable[str]) -> str:
+def weakest_confidence(confidences: Iterable[str]) -> str:
+    """How a sum of rows is known: as its least known row ('' for no rows)."""
     values = list(confidences)
     return min(values, key=QUOTA_CONFIDENCE_ORDER.index) if values else ""
 
 
-def _batches_label(numbers: Iterable[int]) -> str:
+def batches_label(numbers: Iterable[int]) -> str:
+    """ "batch 1", "batches 1-3", "batches 1, 3"."""
     numbers = sorted(numbers)
     if len(numbers) == 1:
         return f"batch {numbers[0]}"
@@ -237,7 +239,7 @@ class AllocationFigure:
     def coverage(self) -> str:
         if set(self.cycle_batches) <= set(self.batches):
             return "full year" if len(self.cycle_batches) > 1 else "batch 1 of 1"
-        return f"{_batches_label(self.batches)} of {len(self.cycle_batches)}"
+        return f"{batches_label(self.batches)} of {len(self.cycle_batches)}"
 
 
 def _allocation_rows(cycle: QuotaCycle) -> dict[tuple, dict[int, tuple[Decimal | None, str]]]:
@@ -265,7 +267,7 @@ def _compare(
         common = sorted(set(current) & set(previous))
         if not common:
             return None, None, "no batch to compare"
-        basis, cur, prev = _batches_label(common), common, common
+        basis, cur, prev = batches_label(common), common, common
 
     def total(rows, keys):
         values = [rows[k][0] for k in keys]
@@ -301,7 +303,7 @@ def quota_allocation_figures(cycle: QuotaCycle) -> list[AllocationFigure]:
             complete=len(known) == len(by_batch),
             batches=tuple(sorted(by_batch)),
             cycle_batches=tuple(sorted(numbers)),
-            confidence=_weakest(c for _, c in by_batch.values()),
+            confidence=weakest_confidence(c for _, c in by_batch.values()),
         )
         if previous is not None:
             cur, prev, basis = _compare(by_batch, prev_rows.get(key, {}), numbers, prev_numbers)

@@ -46,7 +46,8 @@ def register_columns(query: Mapping, session) -> tuple[str, ...]:
     if query.get("cols_set"):
         asked = set(query.getlist("cols")) & KEYS
         chosen = tuple(c.key for c in OPTIONAL if c.key in asked)
-        session[SESSION_KEY] = list(chosen)
+        if session.get(SESSION_KEY) != list(chosen):  # every filter change sends the chooser
+            session[SESSION_KEY] = list(chosen)
         return chosen
     remembered = session.get(SESSION_KEY)
     if remembered is None:

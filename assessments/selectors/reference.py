@@ -65,6 +65,7 @@ from registry.models import (
     QuotaUtilisation,
     Suspension,
 )
+from registry.selectors import batches_label, weakest_confidence
 from shipments.models import Case
 
 _INPUT_FIELDS = {
@@ -91,8 +92,7 @@ def _rows_confidence(confidences: list[str], cycle_confidence: str) -> str:
     weakest row's (a blank row counting as the cycle's)."""
     if not any(confidences):
         return ""
-    resolved = [c or cycle_confidence for c in confidences]
-    return min(resolved, key=lambda c: _CONFIDENCE_ORDER.index(c))
+    return weakest_confidence(c or cycle_confidence for c in confidences)
 
 
 def measures_for_facts() -> QuerySet[Measure]:
@@ -162,18 +162,6 @@ class _Cycle:
         """Whether the group has rows in every batch of the cycle (a year's whole quota)."""
         held = self.batches.get(group_id, set())
         return bool(held) and self.numbers <= held
-
-
-# Weakest first: a sum is only as well known as its least known row.
-_CONFIDENCE_ORDER = ("estimated", "reported", "official")
-
-
-def _batches_label(numbers: list[int]) -> str:
-    if len(numbers) == 1:
-        return f"batch {numbers[0]}"
-    if numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"batches {numbers[0]}-{numbers[-1]}"
-    return "batches " + ", ".join(str(n) for n in numbers)
 
 
 @dataclass
@@ -402,7 +390,7 @@ class ReferenceData:
         chosen = full or (candidates[0] if candidates else None)
         if chosen is None:
             return None
-        batches = _batches_label(sorted(chosen.batches[group_id]))
+        batches = batches_label(sorted(chosen.batches[group_id]))
         label = f"{chosen.year} (full year, {batches})" if full else f"{chosen.year} {batches}"
         return QuotaFallbackFacts(
             year=chosen.year,

@@ -6,6 +6,7 @@ axe-playwright-python test dependency, nothing fetched) finds no serious violati
 dashboard, the register and the case page."""
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import axe_playwright_python
@@ -75,13 +76,9 @@ def test_a_dashboard_figure_opens_the_register_with_exactly_its_cases(
     from playwright.sync_api import expect
 
     _sign_in(page, live_server, officer, "/")
-    open_cases = Case.objects.exclude(status="closed")
-    by_band: dict[str, int] = {}
-    for band in open_cases.values_list("band", flat=True):
-        by_band[band] = by_band.get(band, 0) + 1
-    band, count = max(by_band.items(), key=lambda item: item[1])
-    figure = page.locator(".band-figures a, a").filter(has=page.locator(f"span.band-{band}"))
-    figure = figure.first
+    by_band = Counter(Case.objects.exclude(status="closed").values_list("band", flat=True))
+    band, count = by_band.most_common(1)[0]
+    figure = page.locator("a").filter(has=page.locator(f"span.band-{band}")).first
     expect(figure).to_contain_text(str(count))
     figure.click()
     expect(page.get_by_role("heading", name="Shipment cases")).to_be_visible()
@@ -109,7 +106,7 @@ def test_the_register_fits_1366_and_works_from_the_keyboard(
     assert widths[0] <= widths[1], widths
 
     # Tab from the top of the page, never touching the mouse, to the first case's reason.
-    first = book_reference = page.locator("table.register tbody tr").first
+    first = page.locator("table.register tbody tr").first
     book_reference = first.locator("th a").inner_text()
     reached = []
     for _ in range(80):

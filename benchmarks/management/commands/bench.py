@@ -190,15 +190,7 @@ class Command(BaseCommand):
             ).count()
             results["celery"] = self.celery(world, opts, out_dir)
             json_path.write_text(json.dumps(results, indent=2, default=str))
-            runs = results["celery"]
-            for key in ("1", "2"):
-                c = runs[key]
-                self.say(
-                    f"6. Celery -c {key}: {c['done_count']:,}/{c['affected_count']} in "
-                    f"{c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']}, "
-                    f"worker peak RSS {c.get('worker_peak_rss_mib')} MiB"
-                )
-            self.say(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
+            self.print_celery(results["celery"])
             self.say(f"JSON: {json_path}")
             return
 
@@ -671,24 +663,26 @@ class Command(BaseCommand):
                     f"5. HTTP {name}: {e['requests_per_second']} req/s, median {e['median_ms']:.0f}"
                     f" ms, p95 {e['p95_ms']:.0f} ms, {e['failures']} failures"
                 )
-        runs = r["celery"]
-        if runs.get("skipped"):
-            w("6. Celery: skipped")
-        else:
-            for key in ("1", "2"):
-                c = runs[key]
-                w(
-                    f"6. Celery -c {c['concurrency']}: {c['done_count']:,}/{c['affected_count']}"
-                    f" in {c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']},"
-                    f" worker peak RSS {c.get('worker_peak_rss_mib')} MiB"
-                )
-            w(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
+        self.print_celery(r["celery"])
         p = r.get("profile", {})
         if p.get("available"):
             w(f"profile ({p['seconds']:.1f} s): top self time")
             for row in p["top_self_time"][:8]:
                 w(f"   {row['seconds']:7.3f} s  {row['function']}")
         self.print_targets(r)
+
+    def print_celery(self, runs: dict) -> None:
+        if runs.get("skipped"):
+            self.say("6. Celery: skipped")
+            return
+        for key in ("1", "2"):
+            c = runs[key]
+            self.say(
+                f"6. Celery -c {c['concurrency']}: {c['done_count']:,}/{c['affected_count']}"
+                f" in {c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']},"
+                f" worker peak RSS {c.get('worker_peak_rss_mib')} MiB"
+            )
+        self.say(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
 
     def print_targets(self, r: dict) -> None:
         w = self.say
