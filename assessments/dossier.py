@@ -71,7 +71,7 @@ def _assessment(a: Assessment) -> dict:
         "score": a.score,
         "factors": a.factors,
         "versions": a.versions,
-        "inputs": a.inputs,
+        "inputs": a.full_inputs,
         "inputs_hash": a.inputs_hash,
     }
 
@@ -102,7 +102,7 @@ def case_dossier(case: Case, *, generated_by=None, now: dt.datetime | None = Non
     )
     snapshots = list(
         Assessment.objects.filter(case=case)
-        .select_related("actor", "reference_change")
+        .select_related("actor", "reference_change", "reference_part")
         .order_by("created_at", "pk")
     )
     latest = snapshots[-1] if snapshots else None

@@ -7,14 +7,32 @@ from method.choices import FACTOR_LABELS, FACTORS, SEVERITIES
 from shipments.choices import Band, PartyRole
 
 from .choices import DispositionKind, DispositionStatus, Trigger
+from .snapshots import merge
+
+
+class ReferencePart(models.Model):
+    """The reference-data part of snapshots' inputs (measures in scope, calendar window,
+    approved list, quotas, destinations, party-list candidates, method settings), stored once
+    under the sha256 of its canonical JSON and shared by every snapshot judged against it
+    (assessments.snapshots). Immutable: only ever inserted, never deleted while referenced."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
 
 
 class Assessment(models.Model):
     """An immutable snapshot: the result of the pure method on stored inputs.
 
-    `inputs` holds the serialised method inputs and `inputs_hash` their sha256, so that
-    assessments.services.assessment_replay can re-run the method and confirm the result.
-    Rows are only ever inserted (assessments.services); the admin shows them read-only.
+    `inputs` holds the case's own serialised method inputs and `reference_part` the reference
+    data they were judged against (assessments.snapshots); `full_inputs` merges the two, and
+    `inputs_hash` is their sha256, so that assessments.services.assessment_replay can re-run
+    the method and confirm the result. `outcome_hash` lets a re-score on a later day see that
+    nothing but the date changed. Rows are only ever inserted (assessments.services); the
+    admin shows them read-only.
     """
 
     case = models.ForeignKey("shipments.Case", on_delete=models.CASCADE, related_name="assessments")
@@ -46,8 +64,16 @@ class Assessment(models.Model):
     versions = models.JSONField(
         default=dict, help_text="Reference data used: list version, quota cycle, measures, lists."
     )
-    inputs = models.JSONField()
+    inputs = models.JSONField(help_text="The case's own inputs (the whole inputs when no part).")
+    reference_part = models.ForeignKey(
+        ReferencePart, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     inputs_hash = models.CharField(max_length=64)
+    outcome_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="sha256 of the inputs without the dates, the method version and the result.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -64,6 +90,12 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.band} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def full_inputs(self) -> dict:
+        """The method inputs exactly as assessed: the row's part and the reference part."""
+        part = self.reference_part.data if self.reference_part_id else None
+        return merge(self.inputs or {}, part)
 
 
 class RescoreChunk(models.Model):

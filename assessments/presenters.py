@@ -271,7 +271,7 @@ def case_checklist(case) -> Checklist | None:
     if assessment is None:
         return None
     try:
-        required = required_documents(AssessmentInputs.from_dict(assessment.inputs))
+        required = required_documents(AssessmentInputs.from_dict(assessment.full_inputs))
         pathway, lines = required.pathway, required.lines
     except (ValueError, TypeError, KeyError):
         return None  # inputs from an older method that no longer decode: the factor row stands

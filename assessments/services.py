@@ -8,7 +8,13 @@ Unchanged results. A re-score caused by a reference change or by the scheduled s
 inputs hash (and method version) equals the latest snapshot's cannot produce a different
 result, so no snapshot, timeline event or notification is written: the case counts as done
 for the change (`ReferenceChange.done_count`), and "unchanged" is done_count minus the
-change's snapshots. Runs on creation, edit or on demand always write a snapshot.
+change's snapshots. A reference change on a later day compares the outcome hash too (the
+inputs without the dates, and the answer): a case whose answer the dates did not move writes
+nothing. Runs on creation, edit or on demand always write a snapshot.
+
+Storage. A snapshot row keeps the case's own inputs and the result; the reference data it
+was judged against is a `ReferencePart`, stored once under its digest and shared
+(assessments.snapshots).
 
 Idempotency. `(case, reference_change)` is unique: a case already re-scored for a change is
 skipped (get-or-skip), so processing a change twice adds nothing. Case rows are locked
@@ -32,7 +38,7 @@ from django.utils import timezone
 
 from assessments.choices import Trigger
 from assessments.dispositions.settle import dispositions_settle
-from assessments.models import Assessment
+from assessments.models import Assessment, ReferencePart
 from assessments.ports import CaseEvent, Worsened, band_worsened, case_events
 from assessments.selectors import (
     ReferenceData,
@@ -40,9 +46,11 @@ from assessments.selectors import (
     today_default,
 )
 from assessments.selectors.inputs import cases_for_assessment_list
+from assessments.selectors.reference import StoredInputs
+from assessments.snapshots import outcome_digest
 from core.db import bulk_create_json
 from core.types import Actor
-from method import METHOD_VERSION, AssessmentInputs, assess
+from method import METHOD_VERSION, AssessmentInputs, assess, canonical_json
 from method.choices import band_worsened as _band_worsened
 from method.editions import edition_for
 from method.result import AssessmentResult
@@ -100,14 +108,57 @@ class _Latest:
     inputs_hash: str
     method_version: str
     verdict: str | None = None  # None for snapshots made before the verdict (2026.12-3)
+    outcome_hash: str = ""  # '' for snapshots made before lean storage (2026.12-4)
 
 
 def _latest_rows(cases: Iterable[Case]) -> dict[int, _Latest]:
     ids = [c.latest_assessment_id for c in cases if c.latest_assessment_id]
     rows = Assessment.objects.filter(pk__in=ids).values_list(
-        "pk", "case_id", "band", "score", "inputs_hash", "method_version", "versions__verdict"
+        "pk",
+        "case_id",
+        "band",
+        "score",
+        "inputs_hash",
+        "method_version",
+        "versions__verdict",
+        "outcome_hash",
     )
-    return {case_id: _Latest(pk, b, s, h, v, verdict) for pk, case_id, b, s, h, v, verdict in rows}
+    return {
+        case_id: _Latest(pk, b, s, h, v, verdict, outcome)
+        for pk, case_id, b, s, h, v, verdict, outcome in rows
+    }
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One case's run: its inputs as stored, the result and the result's plain data."""
+
+    stored: StoredInputs
+    result: AssessmentResult
+    data: dict
+    outcome_hash: str
+
+
+def _run(inputs: AssessmentInputs, reference: ReferenceData) -> _Run:
+    # Encode the inputs once: the stored parts and the hash come from the same dicts.
+    stored = reference.stored_inputs(inputs)
+    result = assess(inputs, inputs_hash=stored.inputs_hash)
+    data = result.to_dict()
+    answer = canonical_json({k: v for k, v in data.items() if k != "inputs_hash"})
+    outcome = outcome_digest(stored.row, stored.part_digest, result.method_version, answer)
+    return _Run(stored, result, data, outcome)
+
+
+def _parts_ids(runs: Sequence[_Run]) -> dict[str, int]:
+    """The ReferencePart id of each run's reference part, inserting the parts not stored yet
+    (sorted, so that two workers inserting the same parts never wait on each other in a
+    cycle; a part another transaction inserts first is kept, not duplicated)."""
+    wanted = {run.stored.part_digest: run.stored.part for run in runs}
+    ReferencePart.objects.bulk_create(
+        [ReferencePart(digest=key, data=wanted[key]) for key in sorted(wanted)],
+        ignore_conflicts=True,
+    )
+    return dict(ReferencePart.objects.filter(digest__in=list(wanted)).values_list("digest", "pk"))
 
 
 def _snapshot(
@@ -115,14 +166,13 @@ def _snapshot(
     case: Case,
     inputs: AssessmentInputs,
     versions: dict,
-    result: AssessmentResult,
+    run: _Run,
     trigger: str,
     actor,
     reference_change: ReferenceChange | None,
     previous: _Latest | None,
-    inputs_dict: dict | None = None,
 ) -> Assessment:
-    data = result.to_dict()
+    result, data = run.result, run.data
     return Assessment(
         case=case,
         as_of=inputs.as_of,
@@ -148,19 +198,32 @@ def _snapshot(
             "next_steps": data["next_steps"],
             "dispositions": data["dispositions"],
         },
-        inputs=inputs_dict if inputs_dict is not None else inputs.to_dict(),
+        inputs=run.stored.row,
         inputs_hash=result.inputs_hash,
+        outcome_hash=run.outcome_hash,
     )
 
 
-def _unchanged(trigger: str, previous: _Latest | None, result: AssessmentResult) -> bool:
-    return (
-        trigger in SKIP_UNCHANGED
-        and previous is not None
-        and previous.inputs_hash == result.inputs_hash
-        and previous.method_version == result.method_version
+def _unchanged(trigger: str, previous: _Latest | None, run: _Run) -> bool:
+    """Nothing to write: the same inputs and answer as the latest snapshot; or, for a
+    reference change, the same case judged against the same reference data with the same
+    answer on a later day (the dates did not matter). The sweep re-scores exactly the cases
+    a passing date may have moved, and its snapshot records the day it judged."""
+    if trigger not in SKIP_UNCHANGED or previous is None:
+        return False
+    result = run.result
+    if previous.method_version != result.method_version:
+        return False
+    if (
+        previous.inputs_hash == result.inputs_hash
         and previous.band == result.band
         and previous.score == result.score
+    ):
+        return True
+    return (
+        trigger == Trigger.REFERENCE_CHANGE
+        and bool(previous.outcome_hash)
+        and previous.outcome_hash == run.outcome_hash
     )
 
 
@@ -267,15 +330,13 @@ def assessments_rescore_batch(
         reference = reference or ReferenceData.load()
         built = assessment_inputs_build_many(cases, today, reference=reference)
         snapshots: list[Assessment] = []
-        results: list[AssessmentResult] = []
+        runs: list[_Run] = []
         olds: list[str | None] = []
         previous_rows: list[_Latest | None] = []
         for case, (inputs, versions) in zip(cases, built, strict=True):
-            # Encode the inputs once: the stored JSON and the hash come from the same dict.
-            inputs_dict, inputs_hash = reference.inputs_dict_and_hash(inputs)
-            result = assess(inputs, inputs_hash=inputs_hash)
+            run = _run(inputs, reference)
             previous = latest.get(case.pk)
-            if _unchanged(trigger, previous, result):
+            if _unchanged(trigger, previous, run):
                 stats.unchanged += 1
                 continue
             snapshots.append(
@@ -283,19 +344,22 @@ def assessments_rescore_batch(
                     case=case,
                     inputs=inputs,
                     versions=versions,
-                    result=result,
+                    run=run,
                     trigger=trigger,
                     actor=actor,
                     reference_change=reference_change,
                     previous=previous,
-                    inputs_dict=inputs_dict,
                 )
             )
-            results.append(result)
+            runs.append(run)
             olds.append(previous.band if previous else None)
             previous_rows.append(previous)
         if not snapshots:
             return stats
+        part_ids = _parts_ids(runs)
+        for a, run in zip(snapshots, runs, strict=True):
+            a.reference_part_id = part_ids[run.stored.part_digest]
+        results = [run.result for run in runs]
         bulk_create_json(Assessment, snapshots, ("factors", "versions", "inputs"))
         cases_latest_assessment_set(
             rows=[
@@ -409,7 +473,7 @@ def assessment_replay(*, assessment: Assessment) -> ReplayResult:
     """Re-run the method edition that made a snapshot on its stored inputs and compare."""
     inputs_class, edition_assess = edition_for(assessment.method_version)
     try:
-        inputs = inputs_class.from_dict(assessment.inputs)
+        inputs = inputs_class.from_dict(assessment.full_inputs)
         result = edition_assess(inputs)
     except (ValueError, TypeError, KeyError) as e:
         return ReplayResult(

@@ -38,11 +38,14 @@ def case_history(request: HttpRequest, case_pk: int) -> HttpResponse:
 @permission_required("assessments.view_assessment", raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
-        Assessment.objects.select_related("case", "actor", "reference_change", "previous"), pk=pk
+        Assessment.objects.select_related(
+            "case", "actor", "reference_change", "previous", "reference_part"
+        ),
+        pk=pk,
     )
     replay = assessment_replay(assessment=assessment) if request.GET.get("replay") else None
     template = "assessments/_replay.html" if replay and request.htmx else "assessments/detail.html"
-    inputs = assessment.inputs
+    inputs = assessment.full_inputs
     return render(
         request,
         template,

@@ -501,15 +501,27 @@ class Payload:
     method_version: str
     factors: object
     versions: object
-    inputs: object
+    inputs: object  # the row's part (assessments.snapshots)
     inputs_hash: str
+    reference_part_id: int | None = None  # the shared reference part, stored once
+    outcome_hash: str = ""
 
 
 def payload_templates(limit: int = 64) -> list[Payload]:
     """Payloads of assessments the real path wrote (latest first), as cloning templates."""
     rows = Assessment.objects.exclude(inputs_hash="").order_by("-pk")[:limit]
     return [
-        Payload(r.band, r.score, r.method_version, r.factors, r.versions, r.inputs, r.inputs_hash)
+        Payload(
+            r.band,
+            r.score,
+            r.method_version,
+            r.factors,
+            r.versions,
+            r.inputs,
+            r.inputs_hash,
+            r.reference_part_id,
+            r.outcome_hash,
+        )
         for r in rows
     ]
 
@@ -618,6 +630,8 @@ def clone_assessments(
                         versions=t.versions,
                         inputs=t.inputs,
                         inputs_hash=t.inputs_hash,
+                        reference_part_id=t.reference_part_id,
+                        outcome_hash=t.outcome_hash,
                     )
                 )
             bulk_create_json(Assessment, rows, ("factors", "versions", "inputs"))

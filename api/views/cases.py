@@ -188,10 +188,16 @@ class CaseViewSet(
         from method.inputs import AssessmentInputs
 
         case = self.get_object()
-        latest = Assessment.objects.filter(case=case).order_by("-pk").only("pk", "inputs").first()
+        latest = (
+            Assessment.objects.filter(case=case)
+            .select_related("reference_part")
+            .order_by("-pk")
+            .only("pk", "inputs", "reference_part")
+            .first()
+        )
         if latest is None:
             raise NotFound("This case has not been assessed yet.")
-        required = required_documents(AssessmentInputs.from_dict(latest.inputs))
+        required = required_documents(AssessmentInputs.from_dict(latest.full_inputs))
         files = {
             name: [checklist_line_data(line) for line in lines]
             for name, lines in required.files.items()

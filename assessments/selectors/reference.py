@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from assessments import snapshots
 from assessments.choices import DispositionStatus
 from assessments.selectors.case_rows import _related, case_as_of, case_facts_build
 from assessments.selectors.dispositions import disposition_facts
@@ -164,6 +165,14 @@ class _Cycle:
         return bool(held) and self.numbers <= held
 
 
+@dataclass(frozen=True)
+class StoredInputs:
+    row: dict  # the case's own inputs: the snapshot row's `inputs`
+    part: dict  # the reference part, stored once as a ReferencePart
+    part_digest: str
+    inputs_hash: str  # of the whole inputs: `AssessmentInputs.inputs_hash()`
+
+
 @dataclass
 class ReferenceData:
     """The reference data every case's inputs draw on, loaded with a fixed set of queries."""
@@ -191,6 +200,7 @@ class ReferenceData:
     _producer_facts: dict[tuple[int, dt.date], ProducerFacts] = field(default_factory=dict)
     _quotas: dict[tuple[int, int], tuple[QuotaFacts, list[int]]] = field(default_factory=dict)
     _groups_by_key: dict[str, ProducerGroup] | None = None
+    _parts: dict[tuple, tuple[Any, tuple]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *, producer_ids: Iterable[int] | None = None) -> ReferenceData:
@@ -449,10 +459,38 @@ class ReferenceData:
             "dispositions": [d.to_dict() for d in inputs.dispositions],
         }
 
-    def inputs_dict_and_hash(self, inputs: AssessmentInputs) -> tuple[dict, str]:
-        """`inputs_dict(inputs)` and `inputs.inputs_hash()`, encoding the inputs once."""
-        data = self.inputs_dict(inputs)
-        return data, hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+    def stored_inputs(self, inputs: AssessmentInputs) -> StoredInputs:
+        """The inputs as a snapshot stores them (assessments.snapshots): the case's own part,
+        the reference part with its digest, and `inputs.inputs_hash()`. The reference part of
+        cases judged against the same shared objects is split, serialised and hashed once;
+        the whole inputs' canonical JSON is spliced from the pieces, not serialised again."""
+        whole = self.inputs_dict(inputs)
+        row, part = snapshots.split(whole)
+        key = (
+            id(inputs.calendar),
+            tuple(map(id, inputs.measures)),
+            inputs.approved_list,
+            tuple(map(id, inputs.quotas)),
+            tuple(map(id, inputs.destination_restrictions)),
+            tuple(map(id, inputs.watch_candidates)),
+            id(inputs.settings),
+        )
+        hit = self._parts.get(key)
+        if hit is None or hit[0] is not inputs.calendar:
+            pieces = {name: canonical_json(value) for name, value in part.items()}
+            digest = hashlib.sha256(snapshots.spliced_json(pieces).encode("utf-8")).hexdigest()
+            # Holding the objects keeps their ids from being reused while the key lives.
+            hit = (inputs.calendar, (inputs, part, pieces, digest))
+            self._parts[key] = hit
+        _, part, pieces, digest = hit[1]
+        own = {name: canonical_json(value) for name, value in row.items()}
+        text = snapshots.spliced_json({**pieces, **own})
+        return StoredInputs(
+            row=row,
+            part=part,
+            part_digest=digest,
+            inputs_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
 
     def producer_facts(self, producer_id: int, as_of: dt.date) -> ProducerFacts:
         key = (producer_id, as_of)

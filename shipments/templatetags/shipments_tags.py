@@ -72,7 +72,7 @@ def case_source_rows(case) -> dict:
     latest assessment (its stored inputs), and the list version that was used."""
     inputs = {}
     if case.latest_assessment_id and case.latest_assessment:
-        inputs = case.latest_assessment.inputs or {}
+        inputs = case.latest_assessment.full_inputs
     assessed = (inputs.get("case") or {}).get("sources") or []
 
     def key(producer_id, plant_name, label):

@@ -98,7 +98,7 @@ def test_the_entry_gaining_the_alias_reopens_it_re_assesses_and_alerts_once(
     latest = flagged.latest_assessment
     from method import AssessmentInputs, assess
 
-    result = assess(AssessmentInputs.from_dict(latest.inputs))
+    result = assess(AssessmentInputs.from_dict(latest.full_inputs))
     after = OutboxMessage.objects.count()
     assert dispositions_settle(pairs=[(latest, result)]) == 0
     assert OutboxMessage.objects.count() == after

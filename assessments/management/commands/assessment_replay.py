@@ -1,4 +1,10 @@
-"""Replay stored assessments through the pure method and report any that differ."""
+"""Replay stored assessments through the pure method and report any that differ.
+
+`--fingerprint` also prints one sha256 over every snapshot's id, inputs hash, band, score and
+replay outcome: run it before and after a storage migration (or a restore) and compare.
+"""
+
+import hashlib
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,9 +20,14 @@ class Command(BaseCommand):
         which.add_argument("--case", help="Case reference: replay all its assessments.")
         which.add_argument("--id", type=int, help="One assessment id.")
         which.add_argument("--all", action="store_true", help="Every stored assessment.")
+        parser.add_argument(
+            "--fingerprint",
+            action="store_true",
+            help="Print a sha256 over every replayed snapshot and its outcome.",
+        )
 
     def handle(self, *args, **options):
-        qs = Assessment.objects.select_related("case").order_by("pk")
+        qs = Assessment.objects.select_related("case", "reference_part").order_by("pk")
         if options["id"] is not None:
             qs = qs.filter(pk=options["id"])
         elif options["case"]:
@@ -24,9 +35,12 @@ class Command(BaseCommand):
         if not qs.exists():
             raise CommandError("No assessment matches.")
         total = mismatches = 0
+        fingerprint = hashlib.sha256()
         for assessment in qs.iterator(chunk_size=500):
             total += 1
             r = assessment_replay(assessment=assessment)
+            line = f"{r.assessment_id} {assessment.inputs_hash} {r.replayed_band} "
+            fingerprint.update(f"{line}{r.replayed_score} {r.matches}\n".encode())
             status = "ok" if r.matches else "MISMATCH"
             if not r.matches:
                 mismatches += 1
@@ -40,5 +54,7 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(detail)
         self.stdout.write(f"{total} replayed, {mismatches} mismatched")
+        if options["fingerprint"]:
+            self.stdout.write(f"fingerprint {fingerprint.hexdigest()}")
         if mismatches:
             raise SystemExit(1)
