@@ -79,6 +79,61 @@ def floor(case_ids: Sequence[int], templates: Sequence[Payload], *, today: dt.da
     }
 
 
+def storage() -> dict:
+    """What the snapshots take as stored: the JSON columns' stored (compressed) sizes per
+    row, the table with its TOAST and indexes per row, and the shared reference parts."""
+    a = Assessment._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            return {"skipped": "PostgreSQL only"}
+        cursor.execute(f"ANALYZE {a}")
+        cursor.execute(
+            "SELECT count(*), avg(pg_column_size(inputs)), avg(pg_column_size(factors)), "  # noqa: S608
+            "avg(pg_column_size(versions)), avg(pg_column_size(inputs) + "
+            "pg_column_size(factors) + pg_column_size(versions) + pg_column_size(inputs_hash) "
+            f"+ pg_column_size(outcome_hash) + pg_column_size(trigger) + 64) FROM {a}"
+        )
+        rows, inputs, factors, versions, row = cursor.fetchone()
+        cursor.execute(f"SELECT pg_total_relation_size('{a}')")
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*), pg_total_relation_size('assessments_referencepart') "
+            "FROM assessments_referencepart"
+        )
+        parts, parts_bytes = cursor.fetchone()
+    per_row = lambda value: round(float(value or 0))  # noqa: E731
+    return {
+        "snapshots": rows,
+        # The JSON and text columns as stored (compressed where large) plus 64 bytes of
+        # fixed-width columns and tuple header: the snapshot's own bytes.
+        "stored_bytes_per_snapshot": per_row(row),
+        "inputs_bytes": per_row(inputs),
+        "factors_bytes": per_row(factors),
+        "versions_bytes": per_row(versions),
+        "table_bytes_per_snapshot": round(total / rows) if rows else None,
+        "reference_parts": parts,
+        "reference_parts_bytes": parts_bytes,
+    }
+
+
+def pure_rate(inputs: Sequence[object], assess: Callable[[object], object]) -> dict:
+    """The pure method on one core: `assess(inputs)` (computing its own inputs hash, as a
+    replay does) over inputs built beforehand; the best of three passes."""
+    passes = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for item in inputs:
+            assess(item)
+        passes.append(time.perf_counter() - started)
+    best = min(passes)
+    return {
+        "cases": len(inputs),
+        "seconds": round(best, 3),
+        "cases_per_second": round(len(inputs) / best, 1) if best else None,
+        "passes": [round(p, 3) for p in passes],
+    }
+
+
 # --------------------------------------------------------------------------- 2. full re-score
 
 
@@ -89,13 +144,18 @@ def full_rescore(
     chunk_size: int,
     deadline: float,
     reference: object | None = None,
+    trigger: str = "scheduled",
+    today: dt.date | None = None,
 ) -> dict:
     """Re-score the cases through the real batch path, chunk by chunk, within a deadline.
 
     Like the scheduled sweep, one load of the reference data is shared by every chunk.
+    `trigger="reference_change"` and a later `today` time a re-score after a change that
+    moved nothing: an unchanged case writes nothing on a new day.
     """
     extra = {"reference": reference} if reference is not None else {}
-    before = Assessment.objects.filter(trigger="scheduled").count()
+    extra |= {"trigger": trigger} | ({"today": today} if today else {})
+    before = Assessment.objects.filter(trigger=trigger).count()
     chunk_seconds: list[float] = []
     first_chunk_queries = None
     done = 0
@@ -107,16 +167,16 @@ def full_rescore(
         t0 = time.perf_counter()
         if n == 0:
             with CaptureQueriesContext(connection) as ctx:
-                stats = rescore(case_ids=list(chunk), trigger="scheduled", **extra)
+                stats = rescore(case_ids=list(chunk), **extra)
             first_chunk_queries = len(ctx.captured_queries)
         else:
-            stats = rescore(case_ids=list(chunk), trigger="scheduled", **extra)
+            stats = rescore(case_ids=list(chunk), **extra)
         chunk_seconds.append(time.perf_counter() - t0)
         done += len(chunk)
         for key in totals:
             totals[key] += getattr(stats, key, 0) or 0
     seconds = time.perf_counter() - started
-    written = Assessment.objects.filter(trigger="scheduled").count() - before
+    written = Assessment.objects.filter(trigger=trigger).count() - before
     processed = totals["processed"] or done
     return {
         "cases_submitted": done,

@@ -62,6 +62,13 @@ def is_working_day(day: dt.date, calendar: CalendarFacts) -> bool:
     return day.weekday() < 5
 
 
+# The counts below are pure functions of hashable values, and the cases of one reference
+# version share a few calendars and start days (today, the filing days): each count is made
+# once per (start, n, calendar) instead of once per case (issue 16, "a faster method").
+_COUNTS = 4096
+
+
+@lru_cache(maxsize=_COUNTS)
 def add_working_days_latest(start: dt.date, n: int, calendar: CalendarFacts) -> dt.date:
     """The latest plausible n-th working day after `start`: as `add_working_days`, with
     the derived statutory days of years without a notice taken off (a weekend one costs a
@@ -81,6 +88,7 @@ def add_working_days_latest(start: dt.date, n: int, calendar: CalendarFacts) -> 
     return day
 
 
+@lru_cache(maxsize=_COUNTS)
 def latest_start_for(end: dt.date, n: int, calendar: CalendarFacts) -> dt.date:
     """The last day to start an n-working-day count that ends before `end` on the
     pessimistic calendar (statutory days of years without a notice taken off): the last
@@ -103,6 +111,7 @@ def _unknown_years(first: dt.date, last: dt.date, calendar: CalendarFacts) -> tu
     return tuple(year for year in range(first.year, last.year + 1) if year not in known)
 
 
+@lru_cache(maxsize=_COUNTS)
 def add_working_days(start: dt.date, n: int, calendar: CalendarFacts) -> WorkdayCount:
     """The n-th working day after `start` (day 1 is the first working day after it)."""
     if n < 0:
@@ -117,6 +126,7 @@ def add_working_days(start: dt.date, n: int, calendar: CalendarFacts) -> Workday
     return WorkdayCount(day=day, unknown_years=_unknown_years(first, day, calendar))
 
 
+@lru_cache(maxsize=_COUNTS)
 def working_days_between(start: dt.date, end: dt.date, calendar: CalendarFacts) -> WorkdayCount:
     """Working days in (start, end]; negative when end is before start."""
     if end < start:

@@ -51,6 +51,18 @@ def test_bench_command_writes_every_section_with_numbers(tmp_path):
         "queries_first_chunk",
     )
     assert r["full_rescore"]["completed"] is True
+    _numbers(r["pure_method"], "cases", "cases_per_second")
+    assert r["pure_method"]["cases"] == 200
+    _numbers(r["storage"], "stored_bytes_per_snapshot", "reference_parts")
+    assert r["storage"]["reference_parts"] >= 1
+    # The day after a full re-score, a change that moved nothing writes nothing for the
+    # cases whose answer the date does not move.
+    no_change = r["no_change_rescore"]
+    assert no_change["completed"] is True
+    assert no_change["unchanged"] + no_change["assessments_written"] == no_change[
+        "cases_processed"
+    ]
+    assert no_change["unchanged"] > 0
     targeted = r["targeted_rescore"]
     _numbers(targeted, "cases_touched", "cases_affected_by_count", "seconds")
     assert targeted["cases_touched"] > 0
