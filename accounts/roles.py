@@ -20,7 +20,7 @@ REGISTRY_MODELS = (
     "referencechange", "destinationrestriction", "technologyitem", "watchnotice",
 )  # fmt: skip
 CASE_MODELS = ("case", "caseelement", "document", "timelineevent", "licence")
-ASSESSMENT_MODELS = ("assessment",)
+ASSESSMENT_MODELS = ("assessment", "referencepart")
 DISPOSITION_MODELS = ("disposition",)
 # Officers record dispositions and approve each other's: the rule that matters is that the
 # approver is not the author (assessments.dispositions and a database constraint).
