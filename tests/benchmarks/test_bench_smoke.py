@@ -59,9 +59,7 @@ def test_bench_command_writes_every_section_with_numbers(tmp_path):
     # cases whose answer the date does not move.
     no_change = r["no_change_rescore"]
     assert no_change["completed"] is True
-    assert no_change["unchanged"] + no_change["assessments_written"] == no_change[
-        "cases_processed"
-    ]
+    assert no_change["unchanged"] + no_change["assessments_written"] == no_change["cases_processed"]
     assert no_change["unchanged"] > 0
     targeted = r["targeted_rescore"]
     _numbers(targeted, "cases_touched", "cases_affected_by_count", "seconds")
