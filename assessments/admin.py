@@ -1,22 +1,7 @@
 from django.contrib import admin
 
 from assessments.models import Assessment, ReferencePart
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Immutable rows: the admin only shows them."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(ReferencePart)

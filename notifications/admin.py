@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.ports import CASE_EVENTS
+from core.admin import ReadOnlyAdmin
 
 from .models import (
     DigestItem,
@@ -23,19 +24,6 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user"]
     readonly_fields = ["last_digest_at", "updated_at"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by notifications.services; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxMessage)

@@ -3,12 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ExportMixin
 
+from core.admin import ReadOnlyAdmin
 from registry.models import ReferenceChange
 from registry.resources import ReferenceChangeResource
 
 
 @admin.register(ReferenceChange)
-class ReferenceChangeAdmin(ExportMixin, admin.ModelAdmin):
+class ReferenceChangeAdmin(ExportMixin, ReadOnlyAdmin):
     """The audit trail: written by the services and the re-score task, never edited here."""
 
     resource_classes = [ReferenceChangeResource]
@@ -26,12 +27,3 @@ class ReferenceChangeAdmin(ExportMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">view</a>', reverse("registry:change_detail", args=[obj.pk])
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
