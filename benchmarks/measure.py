@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import Assessment
+from assessments.models import Assessment, RescoreChunk
 
 from .synth import BATCH, Payload, _chunks, clone_assessments
 
@@ -570,6 +570,7 @@ def celery_rescore(
         sender.close()
     written = Assessment.objects.filter(reference_change_id=change_id).count()
     finished = change.status == "done"
+    log_text = (out_dir / f"celery-worker-c{concurrency}.log").read_text(errors="replace")
     return {
         "concurrency": concurrency,
         "expected_affected": affected,
@@ -582,6 +583,10 @@ def celery_rescore(
         "cases_per_second": round(change.done_count / seconds, 1) if seconds else None,
         "worker_peak_rss_mib": peak_rss,
         "timed_out": not finished and change.status != "failed",
+        "chunks": RescoreChunk.objects.filter(change_id=change_id).count(),
+        # A task over its soft or hard limit says so in the worker's log ("Soft time limit
+        # (300s) exceeded for ...", "Hard time limit ...", TimeLimitExceeded).
+        "time_limit_exceeded": log_text.lower().count("time limit"),
     }
 
 

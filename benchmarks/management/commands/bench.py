@@ -100,6 +100,16 @@ def _machine() -> dict:
     }
 
 
+def _worker_counts(opts) -> list[int]:
+    return [int(c) for c in str(opts.get("workers") or "1,2").split(",") if c.strip()]
+
+
+def _with_ratio(runs: dict) -> dict:
+    one, two = runs.get("1", {}).get("cases_per_second"), runs.get("2", {}).get("cases_per_second")
+    runs["ratio_2_to_1"] = round(two / one, 2) if one and two else None
+    return runs
+
+
 class Command(BaseCommand):
     help = "Build a synthetic data set and measure re-scoring, pages, HTTP and Celery."
 
@@ -134,6 +144,17 @@ class Command(BaseCommand):
             action="store_true",
             help="only step 7: a change that moves every active case, re-scored by 1, then 2 "
             "worker processes, on the cases already in the database",
+        )
+        parser.add_argument(
+            "--workers",
+            default="1,2",
+            help="worker process counts for steps 6 and 7, comma-separated (default 1,2)",
+        )
+        parser.add_argument(
+            "--with-floor",
+            action="store_true",
+            help="with --celery-full: measure the lean floor on the same cases first, and "
+            "report each run's ratio to it",
         )
         parser.add_argument(
             "--pages-only",
@@ -208,7 +229,18 @@ class Command(BaseCommand):
             results["meta"]["cases"] = Case.objects.filter(
                 reference__startswith=synth.PREFIX
             ).count()
+            if opts["with_floor"]:
+                ids = list(
+                    Case.objects.filter(reference__startswith=synth.PREFIX)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+                self.step(f"1. floor: bulk_create {len(ids):,} assessment rows")
+                templates = synth.payload_templates(SEED_SAMPLE)
+                results["floor"] = measure.floor(ids, templates, today=today)
             results["celery_full"] = self.celery_full(opts, out_dir)
+            if "floor" in results:
+                self.floor_ratios(results["celery_full"], results["floor"])
             json_path.write_text(json.dumps(results, indent=2, default=str))
             self.print_celery(results["celery_full"], step="7")
             self.say(f"JSON: {json_path}")
@@ -507,11 +539,9 @@ class Command(BaseCommand):
         # The same change twice, on one worker process and on two: the chunks fan out over
         # every process, so the second should nearly double the rate (issue 16: >= 1.7x).
         runs = {}
-        for concurrency in (1, 2):
+        for concurrency in _worker_counts(opts):
             runs[str(concurrency)] = self._celery_run(world, opts, out_dir, concurrency)
-        one, two = runs["1"].get("cases_per_second"), runs["2"].get("cases_per_second")
-        runs["ratio_2_to_1"] = round(two / one, 2) if one and two else None
-        return runs
+        return _with_ratio(runs)
 
     def celery_full(self, opts, out_dir: Path) -> dict:
         """A full re-score through Celery: a holiday added to the calendar a few days ahead is
@@ -524,7 +554,7 @@ class Command(BaseCommand):
 
         runs = {}
         day = timezone.localdate() + dt.timedelta(days=1)
-        for concurrency in (1, 2):
+        for concurrency in _worker_counts(opts):
             day += dt.timedelta(days=1)
             while day.weekday() >= 5 or CalendarDay.objects.filter(date=day).exists():
                 day += dt.timedelta(days=1)
@@ -545,11 +575,17 @@ class Command(BaseCommand):
                 broker_url=opts["broker"],
                 out_dir=out_dir,
                 concurrency=concurrency,
-                timeout=1800,
+                # At least 200 cases/s per process, or half an hour, whichever is longer.
+                timeout=max(1800, affected / (200 * concurrency)),
             )
-        one, two = runs["1"].get("cases_per_second"), runs["2"].get("cases_per_second")
-        runs["ratio_2_to_1"] = round(two / one, 2) if one and two else None
-        return runs
+        return _with_ratio(runs)
+
+    def floor_ratios(self, runs: dict, floor: dict) -> None:
+        """Each Celery run's time per case against the floor's time per row."""
+        per_row = floor["seconds"] / max(floor["rows"], 1)
+        for run in runs.values():
+            if isinstance(run, dict) and run.get("seconds") and run.get("done_count"):
+                run["ratio_to_floor"] = round(run["seconds"] / run["done_count"] / per_row, 2)
 
     def _celery_run(self, world: synth.World, opts, out_dir: Path, concurrency: int) -> dict:
         from assessments.selectors import cases_affected_by
@@ -808,15 +844,16 @@ class Command(BaseCommand):
         if runs.get("skipped"):
             self.say(f"{step}. Celery: skipped")
             return
-        for key in ("1", "2"):
-            c = runs[key]
+        for c in (run for run in runs.values() if isinstance(run, dict)):
+            floor = f", {c['ratio_to_floor']}x the floor" if "ratio_to_floor" in c else ""
             self.say(
                 f"{step}. Celery -c {c['concurrency']}: {c['done_count']:,}/{c['affected_count']}"
                 f" in {c['seconds']:.2f} s ({c['cases_per_second']}/s), status {c['status']},"
                 f" {c['assessments_written']:,} snapshots written,"
-                f" worker peak RSS {c.get('worker_peak_rss_mib')} MiB"
+                f" worker peak RSS {c.get('worker_peak_rss_mib')} MiB{floor}"
             )
-        self.say(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
+        if runs.get("ratio_2_to_1"):
+            self.say(f"   2 processes / 1 process: {runs['ratio_2_to_1']}x")
 
     def print_targets(self, r: dict) -> None:
         w = self.say
